@@ -1,0 +1,658 @@
+package process
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/mesoscope/mesoscope/embedded/observe"
+)
+
+// Config configures a Runtime. The zero value is a working local runtime with no HTTP
+// server, one worker per CPU, no observer and a discarding logger.
+type Config struct {
+	// Workers is the number of worker goroutines that run processes. Zero means the
+	// LIBPROCESS_NUM_WORKER_THREADS environment variable if set (1..1024, like
+	// libprocess), else runtime.NumCPU(). libprocess uses max(8, cpus) because some of
+	// its tests block worker threads (MESOS-818); mesoscope's handlers never block a
+	// worker on another process, and more workers than CPUs only adds context switches
+	// to Go's own scheduler, so the default follows the CPUs.
+	Workers int
+
+	// Listener, if set, is served as the runtime's HTTP server: process routes,
+	// libprocess-format messages from other runtimes, /__processes__, /metrics/snapshot
+	// and /help. Its address becomes the address of every PID unless Address is set.
+	Listener net.Listener
+
+	// Address is the address written in PIDs (libprocess's advertised ip:port). Zero
+	// means the Listener's address, or 127.0.0.1:0 for a runtime without one (a PID whose
+	// port is 0 is not Valid and cannot be reached from other runtimes).
+	Address netip.AddrPort
+
+	// Delegate is the process id that receives HTTP requests whose first path segment is
+	// not a process id ("master" on a master, so /state is /master/state), as
+	// process::initialize's delegate.
+	Delegate string
+
+	// Observer, if non-nil, receives the runtime's hooks (see embedded/observe).
+	Observer observe.Observer
+
+	// Logger receives the runtime's logs; nil discards them.
+	Logger *slog.Logger
+
+	// MaxBodyBytes bounds the body of an HTTP request or remote message. Zero means
+	// 16 MiB; larger bodies get 413 Request Entity Too Large.
+	MaxBodyBytes int64
+
+	// RequirePeerAddressIPMatch rejects remote messages whose Libprocess-From IP differs
+	// from the connection's peer IP with 400 (LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH).
+	RequirePeerAddressIPMatch bool
+
+	// StampQueues records when each process's queue became non-empty, so
+	// /mesoscope/v1/processes can report the age of the oldest pending event. It costs a
+	// clock read whenever an idle process receives an event.
+	StampQueues bool
+
+	// MetricsRateLimit limits /metrics/snapshot like libprocess's
+	// LIBPROCESS_METRICS_SNAPSHOT_ENDPOINT_RATE_LIMIT: at most Permits requests per
+	// Window; excess requests wait. The zero value means Mesos's default, 2 per second;
+	// a negative Permits disables the limit.
+	MetricsRateLimit RateLimit
+
+	// OnPanic, if set, is called with the process id and the recovered value when a
+	// handler panics; the default logs it with the stack. Either way the event's
+	// future fails (or its HTTP request gets 500) and the process keeps running.
+	OnPanic func(id string, recovered any, stack []byte)
+}
+
+// RateLimit is a number of permits per window.
+type RateLimit struct {
+	Permits int
+	Window  time.Duration
+}
+
+const defaultMaxBodyBytes = 16 << 20
+
+// ErrStopped is returned when the runtime has been stopped.
+var ErrStopped = errors.New("process: runtime stopped")
+
+// Runtime is a libprocess ProcessManager: it owns processes, their queues, the run queue
+// and the worker goroutines, the clock, the HTTP server and the connections to other
+// runtimes. Many runtimes can live in one OS process (each is an independent "libprocess
+// instance", which libprocess itself cannot do), which is how tests run several agents.
+type Runtime struct {
+	cfg      Config
+	log      *slog.Logger
+	addr     netip.AddrPort
+	clock    *Clock
+	obs      observe.Observer
+	needs    observe.Needs
+	epoch    time.Time
+	stamp    bool
+	maxBody  int64
+	delegate string
+
+	procs sync.Map // process id -> *proc
+	ids   idGenerator
+
+	rq      runQueue
+	workers []*worker
+	wg      sync.WaitGroup
+
+	active   atomic.Int64  // processes scheduled (queued or running)
+	quiet    chan struct{} // signalled when active drops to zero
+	settleMu sync.Mutex    // one Settle at a time: quiet has a single token
+
+	links     linkTable
+	help      helpTable
+	transport *transport
+	server    *httpServer
+	metrics   *Metrics
+
+	dropped atomic.Uint64 // messages to unknown or terminated processes
+
+	stopOnce sync.Once
+	stopped  atomic.Bool
+}
+
+// New starts a runtime: its workers, its clock and, if cfg.Listener is set, its HTTP
+// server. It also spawns libprocess's built-in processes: "__processes__", "metrics" and
+// "help". Stop it with Stop.
+func New(cfg Config) (*Runtime, error) {
+	workers, err := workerCount(cfg.Workers)
+	if err != nil {
+		return nil, err
+	}
+	rt := &Runtime{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		clock:    newClock(),
+		epoch:    time.Now(),
+		stamp:    cfg.StampQueues,
+		maxBody:  cfg.MaxBodyBytes,
+		delegate: cfg.Delegate,
+		quiet:    make(chan struct{}, 1),
+	}
+	if rt.log == nil {
+		rt.log = slog.New(slog.DiscardHandler)
+	}
+	if rt.maxBody <= 0 {
+		rt.maxBody = defaultMaxBodyBytes
+	}
+	if cfg.Observer != nil {
+		rt.obs = cfg.Observer
+		rt.needs = cfg.Observer.Needs()
+		if rt.needs&observe.NeedTimes != 0 {
+			rt.stamp = true
+		}
+	}
+	rt.addr = cfg.Address
+	if !rt.addr.IsValid() {
+		rt.addr = netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), 0)
+		if cfg.Listener != nil {
+			ap, err := netip.ParseAddrPort(cfg.Listener.Addr().String())
+			if err != nil {
+				rt.clock.Close()
+				return nil, fmt.Errorf("process: listener address %q: %w", cfg.Listener.Addr(), err)
+			}
+			rt.addr = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+		}
+	}
+	rt.rq.init(workers)
+	rt.workers = make([]*worker, workers)
+	for i := range rt.workers {
+		w := &worker{rt: rt, index: i, wake: make(chan struct{}, 1)}
+		w.d.Worker = i
+		rt.workers[i] = w
+		rt.wg.Add(1)
+		go w.loop()
+	}
+	rt.transport = newTransport(rt)
+	rt.metrics = newMetrics(rt)
+	if err := rt.spawnBuiltins(); err != nil {
+		rt.Stop(context.Background())
+		return nil, err
+	}
+	if cfg.Listener != nil {
+		rt.server = newHTTPServer(rt, cfg.Listener)
+	}
+	return rt, nil
+}
+
+func workerCount(n int) (int, error) {
+	if n < 0 || n > 1024 {
+		return 0, fmt.Errorf("process: workers %d: must be between 1 and 1024", n)
+	}
+	if n > 0 {
+		return n, nil
+	}
+	if v, ok := os.LookupEnv("LIBPROCESS_NUM_WORKER_THREADS"); ok && v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1024 {
+			return 0, fmt.Errorf("process: LIBPROCESS_NUM_WORKER_THREADS=%q: must be an integer between 1 and 1024", v)
+		}
+		return n, nil
+	}
+	return runtime.NumCPU(), nil
+}
+
+// Address returns the address written in this runtime's PIDs.
+func (rt *Runtime) Address() netip.AddrPort { return rt.addr }
+
+// Clock returns the runtime's clock.
+func (rt *Runtime) Clock() *Clock { return rt.clock }
+
+// Metrics returns the runtime's metrics registry (served at /metrics/snapshot).
+func (rt *Runtime) Metrics() *Metrics { return rt.metrics }
+
+// Logger returns the runtime's logger.
+func (rt *Runtime) Logger() *slog.Logger { return rt.log }
+
+// Workers returns the number of worker goroutines.
+func (rt *Runtime) Workers() int { return len(rt.workers) }
+
+// Observer returns the installed observer, or nil.
+func (rt *Runtime) Observer() observe.Observer { return rt.obs }
+
+// Nanotime returns monotonic nanoseconds since the runtime started: the time base of
+// observe.Dispatch's Enqueued, Begin and End.
+func (rt *Runtime) Nanotime() int64 { return rt.nanotime() }
+
+// Epoch returns the wall-clock time at which Nanotime was zero.
+func (rt *Runtime) Epoch() time.Time { return rt.epoch }
+
+func (rt *Runtime) nanotime() int64 { return int64(time.Since(rt.epoch)) + 1 }
+
+// PID returns the PID of id on this runtime.
+func (rt *Runtime) PID(id string) PID { return PID{ID: id, Address: rt.addr} }
+
+// GenerateID returns "prefix(N)" with a counter per prefix starting at 1, like
+// libprocess's ID::generate: "slave(1)", "fetcher(2)".
+func (rt *Runtime) GenerateID(prefix string) string { return rt.ids.generate(prefix) }
+
+// Spawn registers p under id and schedules it; its Initialize hook (if any) runs on a
+// worker before any event. It fails if the id is invalid or taken, or the runtime is
+// stopped.
+func (rt *Runtime) Spawn(id string, p Process) (PID, error) {
+	if err := validID(id); err != nil {
+		return PID{}, fmt.Errorf("process: spawn %q: %w", id, err)
+	}
+	if rt.stopped.Load() {
+		return PID{}, fmt.Errorf("process: spawn %q: %w", id, ErrStopped)
+	}
+	b := p.base()
+	if b == nil {
+		return PID{}, fmt.Errorf("process: spawn %q: nil process", id)
+	}
+	if b.proc != nil {
+		return PID{}, fmt.Errorf("process: spawn %q: already spawned as %s", id, b.proc.pid)
+	}
+	pr := &proc{
+		rt:   rt,
+		pid:  PID{ID: id, Address: rt.addr},
+		impl: p,
+		base: b,
+		done: make(chan struct{}),
+	}
+	if _, loaded := rt.procs.LoadOrStore(id, pr); loaded {
+		return PID{}, fmt.Errorf("process: spawn %q: a process with this id already exists", id)
+	}
+	pr.mbox.init()
+	b.proc = pr
+	b.rt = rt
+	for name, r := range b.routes {
+		rt.helpFor(id).set(name, r.help)
+	}
+	pr.queued.Store(1) // the initialization counts as one event
+	rt.schedule(pr)
+	return pr.pid, nil
+}
+
+// Terminate asks the process to terminate. With inject, the TERMINATE event jumps the
+// queue: events queued before it are purged (their futures abandoned, HTTP requests
+// answered 500); without inject it is served after them, in order. The process's
+// Finalize hook runs, then linked processes receive EXITED. Terminating an unknown
+// process does nothing.
+func (rt *Runtime) Terminate(pid PID, inject bool) {
+	if !rt.isLocal(pid) {
+		return
+	}
+	if p := rt.lookup(pid.ID); p != nil {
+		p.enqueue(&event{kind: TerminateEvent, inject: inject})
+	}
+}
+
+// Wait blocks until the process has terminated, or ctx is done. It returns nil at once
+// for a process that does not exist (any more). Waiting on yourself deadlocks, as in
+// libprocess.
+func (rt *Runtime) Wait(ctx context.Context, pid PID) error {
+	if !rt.isLocal(pid) {
+		return fmt.Errorf("process: wait %s: not a process of this runtime", pid)
+	}
+	p := rt.lookup(pid.ID)
+	if p == nil {
+		return nil
+	}
+	select {
+	case <-p.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("process: wait %s: %w", pid, ctx.Err())
+	}
+}
+
+// WaitFor waits like Wait, but for at most d on the runtime's clock (libprocess
+// wait(pid, duration)); it reports whether the process terminated.
+func (rt *Runtime) WaitFor(pid PID, d time.Duration) bool {
+	if !rt.isLocal(pid) {
+		return false
+	}
+	p := rt.lookup(pid.ID)
+	if p == nil {
+		return true
+	}
+	timeout := make(chan struct{})
+	t := rt.clock.AfterFunc(d, func() { close(timeout) })
+	defer t.Stop()
+	select {
+	case <-p.done:
+		return true
+	case <-timeout:
+		return false
+	}
+}
+
+// Exists reports whether a process with that PID is running on this runtime.
+func (rt *Runtime) Exists(pid PID) bool {
+	return rt.isLocal(pid) && rt.lookup(pid.ID) != nil
+}
+
+// Send delivers a message from outside any process (libprocess's post): from is empty.
+func (rt *Runtime) Send(to PID, name string, body any) {
+	rt.send(nil, nil, to, name, body)
+}
+
+// Stop terminates every process (with inject; their Finalize hooks run), then stops the
+// workers, the clock, the HTTP server and the connections. It waits for all of them
+// unless ctx ends first. It is idempotent.
+func (rt *Runtime) Stop(ctx context.Context) error {
+	var err error
+	rt.stopOnce.Do(func() {
+		rt.stopped.Store(true)
+		if rt.server != nil {
+			rt.server.close()
+		}
+		var all []*proc
+		rt.procs.Range(func(_, v any) bool {
+			all = append(all, v.(*proc))
+			return true
+		})
+		for _, p := range all {
+			p.enqueue(&event{kind: TerminateEvent, inject: true})
+		}
+		for _, p := range all {
+			select {
+			case <-p.done:
+			case <-ctx.Done():
+				err = fmt.Errorf("process: stop: waiting for %s: %w", p.pid.ID, ctx.Err())
+			}
+			if err != nil {
+				break
+			}
+		}
+		rt.transport.close()
+		rt.rq.stop()
+		rt.wg.Wait()
+		rt.clock.Close()
+	})
+	return err
+}
+
+// Settle blocks until the runtime is quiet: no process is queued or running and, when
+// the clock is paused, no timer is due (libprocess Clock::settle). Tests call it after
+// Advance to let every consequence of the advance play out.
+func (rt *Runtime) Settle() {
+	rt.settleMu.Lock()
+	defer rt.settleMu.Unlock()
+	for {
+		for rt.active.Load() != 0 {
+			<-rt.quiet
+		}
+		if !rt.clock.Paused() || !rt.clock.hasDue() {
+			if rt.active.Load() == 0 {
+				return
+			}
+			continue
+		}
+		rt.clock.fireDue()
+	}
+}
+
+func (rt *Runtime) isLocal(pid PID) bool {
+	return pid.Address == rt.addr || !pid.Address.IsValid()
+}
+
+func (rt *Runtime) lookup(id string) *proc {
+	v, ok := rt.procs.Load(id)
+	if !ok {
+		return nil
+	}
+	return v.(*proc)
+}
+
+// send is every message send: local sends enqueue a MESSAGE event, remote ones go to the
+// transport. parent is the dispatch during which the send happens (nil outside processes).
+func (rt *Runtime) send(parent *worker, from *PID, to PID, name string, body any) {
+	rt.sendCached(parent, from, to, name, body, nil)
+}
+
+// procCache remembers the last destination a process sent to, so a stream of messages
+// to one process skips the lookup (libprocess caches a reference in the UPID).
+type procCache struct {
+	id string
+	p  *proc
+}
+
+func (c *procCache) get(rt *Runtime, id string) *proc {
+	if c == nil {
+		return rt.lookup(id)
+	}
+	if c.p != nil && len(id) == len(c.id) && (unsafe.StringData(id) == unsafe.StringData(c.id) || id == c.id) &&
+		c.p.state.Load() != stateTerminated {
+		return c.p
+	}
+	p := rt.lookup(id)
+	c.id, c.p = id, p
+	return p
+}
+
+func (rt *Runtime) sendCached(parent *worker, from *PID, to PID, name string, body any, cache *procCache) {
+	var header observe.Header
+	remote := !rt.isLocal(to)
+	if rt.needs&observe.NeedMessages != 0 {
+		header = rt.observeSend(parent, observe.KindMessage, name, from, to, remote)
+	}
+	if remote {
+		rt.transport.send(from, to, name, body, header)
+		return
+	}
+	p := cache.get(rt, to.ID)
+	if p == nil {
+		rt.dropped.Add(1)
+		return
+	}
+	e := event{kind: MessageEvent, name: name, from: from, body: body, header: header}
+	if rt.needs&observe.NeedTimes != 0 {
+		e.stamp = rt.nanotime()
+	}
+	if !p.enqueue(&e) {
+		rt.dropped.Add(1)
+	}
+}
+
+func (rt *Runtime) observeSend(parent *worker, kind observe.Kind, name string, from *PID, to PID, remote bool) observe.Header {
+	m := observe.Message{Kind: kind, Name: name, To: to.String(), Remote: remote}
+	if from != nil {
+		m.From = from.String()
+	}
+	var d *observe.Dispatch
+	if parent != nil {
+		d = &parent.d
+	}
+	rt.obs.MessageSend(d, &m)
+	return m.Header
+}
+
+// deliver enqueues an event built by the runtime (dispatch, exited, http) to a local
+// process; it reports false (after purging the event) if there is no such process.
+func (rt *Runtime) deliver(id string, e *event) bool {
+	if rt.needs&observe.NeedTimes != 0 && e.stamp == 0 {
+		e.stamp = rt.nanotime()
+	}
+	p := rt.lookup(id)
+	if p == nil || !p.enqueue(e) {
+		e.purge()
+		rt.dropped.Add(1)
+		return false
+	}
+	return true
+}
+
+// schedule puts a process that just became READY on the run queue.
+func (rt *Runtime) schedule(p *proc) {
+	rt.active.Add(1)
+	rt.rq.push(p)
+}
+
+// idle is called when a process goes back to BLOCKED.
+func (rt *Runtime) idle() {
+	if rt.active.Add(-1) == 0 {
+		select {
+		case rt.quiet <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// worker is one goroutine of the pool. d is its reusable dispatch record.
+type worker struct {
+	rt    *Runtime
+	index int
+	wake  chan struct{}
+	d     observe.Dispatch
+	proc  *proc // the process being resumed
+}
+
+func (w *worker) loop() {
+	defer w.rt.wg.Done()
+	for {
+		p := w.rt.rq.pop(w)
+		if p == nil {
+			return
+		}
+		w.resume(p)
+	}
+}
+
+// resume serves every queued event of p, back to back, until its queue is empty
+// (libprocess ProcessManager::resume), then marks it BLOCKED.
+func (w *worker) resume(p *proc) {
+	rt := w.rt
+	w.proc = p
+	p.current = w
+	var served int64
+	if p.state.Load() == stateBottom {
+		p.state.Store(stateRunning)
+		if init, ok := p.impl.(Initializer); ok {
+			w.protect(p, nil, init.Initialize)
+		}
+		served = 1 // Spawn counted the initialization as an event
+	}
+	for {
+		var counts [5]uint64
+		for e := p.mbox.peek(); e != nil; e = p.mbox.peek() {
+			p.mbox.pop()
+			served++
+			if p.state.Load() == stateTerminated ||
+				(p.purging.Load() && !(e.kind == TerminateEvent && e.inject)) {
+				e.purge()
+				p.dropped.Add(1)
+				continue
+			}
+			counts[e.kind]++
+			w.serve(p, e)
+		}
+		for k, n := range counts {
+			if n > 0 {
+				p.handled[k].Add(n)
+			}
+		}
+		// The queue looked empty. If nothing was pushed meanwhile, the count drops to
+		// zero and the process is BLOCKED: from here on another worker may resume it,
+		// so this one must not touch it again. Otherwise a producer has raised the
+		// count (its event is on its way into the queue) and we go on.
+		if p.queued.Add(-served) == 0 {
+			p.current = nil
+			w.proc = nil
+			rt.idle()
+			return
+		}
+		if served == 0 {
+			runtime.Gosched() // a producer counted its event but has not pushed it yet
+		}
+		served = 0
+	}
+}
+
+// serve handles one event: the observer's begin hook, the handler, the end hook.
+func (w *worker) serve(p *proc, e *event) {
+	rt := w.rt
+	if rt.needs&observe.NeedDispatch == 0 {
+		w.handle(p, e)
+		return
+	}
+	d := &w.d
+	d.Process, d.Kind, d.Name, d.Header, d.Span = p.pid.ID, e.kind, e.name, e.header, nil
+	d.From = ""
+	if e.from != nil {
+		d.From = e.from.String()
+	}
+	d.Enqueued, d.Begin, d.End = 0, 0, 0
+	if rt.needs&observe.NeedTimes != 0 {
+		d.Enqueued = e.stamp
+		d.Begin = rt.nanotime()
+	}
+	rt.obs.DispatchBegin(d)
+	w.handle(p, e)
+	if rt.needs&observe.NeedTimes != 0 {
+		d.End = rt.nanotime()
+		p.busyNs.Add(d.End - d.Begin)
+	}
+	rt.obs.DispatchEnd(d)
+	d.Span, d.Header = nil, nil
+}
+
+// handle runs the event's handler (libprocess ProcessBase::consume for each kind).
+func (w *worker) handle(p *proc, e *event) {
+	switch e.kind {
+	case MessageEvent:
+		p.base.consumeMessage(w, e)
+	case DispatchEvent:
+		if t := e.task(); t != nil {
+			w.protect(p, e, t.run)
+		}
+	case HTTPEvent:
+		p.base.consumeHTTP(w, e)
+	case ExitedEvent:
+		if h, ok := p.impl.(ExitedHandler); ok {
+			w.protect(p, e, func() { h.Exited(e.sender()) })
+		}
+	case TerminateEvent:
+		p.state.Store(stateTerminating)
+		if f, ok := p.impl.(Finalizer); ok {
+			w.protect(p, e, f.Finalize)
+		}
+		w.rt.cleanup(p)
+	}
+}
+
+// protect runs f, turning a panic into a log line (or Config.OnPanic) and a failed
+// event: the process keeps running.
+func (w *worker) protect(p *proc, e *event, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			stack := debug.Stack()
+			if w.rt.cfg.OnPanic != nil {
+				w.rt.cfg.OnPanic(p.pid.ID, r, stack)
+			} else {
+				w.rt.log.Error("process handler panicked", "process", p.pid.ID, "panic", fmt.Sprint(r), "stack", string(stack))
+			}
+			if e != nil {
+				e.failPanic(p.pid.ID, r)
+			}
+		}
+	}()
+	f()
+}
+
+// cleanup finishes termination: later events are purged, the process is removed, its
+// linkers receive EXITED, and waiters are released (libprocess ProcessManager::cleanup).
+// Events still queued are purged by resume.
+func (rt *Runtime) cleanup(p *proc) {
+	p.state.Store(stateTerminated)
+	rt.procs.CompareAndDelete(p.pid.ID, p)
+	rt.help.remove(p.pid.ID)
+	rt.links.exited(rt, p.pid)
+	close(p.done)
+}
