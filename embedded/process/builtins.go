@@ -162,7 +162,8 @@ type ProcessStat struct {
 	// OldestAgeSeconds is the age of the oldest pending event when queue stamping is
 	// on (Config.StampQueues or an observer with NeedTimes), else absent.
 	OldestAgeSeconds *float64 `json:"oldest_age_seconds,omitempty"`
-	// Handled counts served events by kind since spawn.
+	// Handled counts served events by kind since spawn; it is updated at the end of
+	// each batch, so it does not yet include a batch in progress.
 	Handled map[string]uint64 `json:"handled"`
 	// Dropped counts events purged or dropped.
 	Dropped uint64 `json:"dropped"`

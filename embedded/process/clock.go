@@ -15,17 +15,17 @@ import (
 // Paused, time stands still: timers fire only when Advance moves the clock past their
 // deadline, and they fire synchronously inside Advance, in deadline order.
 type Clock struct {
-	mu       sync.Mutex
-	paused   bool
-	current  time.Time     // the clock's time while paused
-	offset   time.Duration // clock time - real time while running
-	timers   timerHeap
-	seq      uint64
-	kick     chan struct{} // wakes the timer goroutine when the earliest deadline changes
-	stop     chan struct{}
-	stopped  bool
-	wg       sync.WaitGroup
-	realNow  func() time.Time
+	mu      sync.Mutex
+	paused  bool
+	current time.Time     // the clock's time while paused
+	offset  time.Duration // clock time - real time while running
+	timers  timerHeap
+	seq     uint64
+	kick    chan struct{} // wakes the timer goroutine when the earliest deadline changes
+	stop    chan struct{}
+	stopped bool
+	wg      sync.WaitGroup
+	realNow func() time.Time
 }
 
 // Timer is a pending callback on a Clock.

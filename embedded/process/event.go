@@ -29,8 +29,8 @@ type task interface {
 // funcTask is a dispatch without a result.
 type funcTask func()
 
-func (f funcTask) run()     { f() }
-func (f funcTask) abandon()    {}
+func (f funcTask) run()       { f() }
+func (f funcTask) abandon()   {}
 func (f funcTask) fail(error) {}
 
 // event is one entry of a process's queue. It is stored by value, so enqueueing a

@@ -361,7 +361,7 @@ func (l *rateLimiter) acquire(f func()) {
 
 // Statistics are the aggregates of a TimeSeries (process::Statistics).
 type Statistics struct {
-	Count                                          int
+	Count                                               int
 	Min, Max, P25, P50, P75, P90, P95, P99, P999, P9999 float64
 }
 

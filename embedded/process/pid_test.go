@@ -140,4 +140,3 @@ func FuzzParsePID(f *testing.F) {
 		}
 	})
 }
-

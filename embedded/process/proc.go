@@ -28,8 +28,8 @@ type proc struct {
 	// puts the process on the run queue (BLOCKED -> READY); the worker that lowers it to
 	// 0 stops touching the process (READY -> BLOCKED). So at most one worker resumes a
 	// process, and an event is never left behind in an idle queue.
-	queued atomic.Int64
-	state  atomic.Uint32 // procState; written only by the consumer
+	queued  atomic.Int64
+	state   atomic.Uint32 // procState; written only by the consumer
 	purging atomic.Bool   // a TERMINATE with inject is queued: purge events before it
 
 	current *worker // the worker running the process, while it runs (consumer only)
@@ -53,7 +53,7 @@ func (p *proc) enqueue(e *event) bool {
 	if e.kind == TerminateEvent && e.inject {
 		p.purging.Store(true)
 	}
-	if e.stamp == 0 && p.rt.stamp && p.queued.Load() == 0 {
+	if e.stamp == 0 && p.rt.stamp {
 		e.stamp = p.rt.nanotime()
 	}
 	n := p.queued.Add(1)

@@ -209,8 +209,6 @@ func encodeBody(body any) ([]byte, error) {
 		return nil, nil
 	case []byte:
 		return b, nil
-	case string:
-		return []byte(b), nil
 	}
 	raw, err := json.Marshal(body)
 	if err != nil {

@@ -59,9 +59,9 @@ type Config struct {
 	// from the connection's peer IP with 400 (LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH).
 	RequirePeerAddressIPMatch bool
 
-	// StampQueues records when each process's queue became non-empty, so
-	// /mesoscope/v1/processes can report the age of the oldest pending event. It costs a
-	// clock read whenever an idle process receives an event.
+	// StampQueues records when each event was enqueued, so /mesoscope/v1/processes can
+	// report the age of the oldest pending event. It costs a clock read (about 30 ns on
+	// a VM) per event; an observer that asks for observe.NeedTimes turns it on too.
 	StampQueues bool
 
 	// MetricsRateLimit limits /metrics/snapshot like libprocess's

@@ -1,0 +1,143 @@
+package process
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/mesoscope/mesoscope/embedded/observe"
+)
+
+// recordingObserver keeps one line per hook.
+type recordingObserver struct {
+	needs observe.Needs
+	mu    sync.Mutex
+	lines []string
+	waits []int64
+}
+
+func (o *recordingObserver) Needs() observe.Needs { return o.needs }
+func (o *recordingObserver) add(s string) {
+	o.mu.Lock()
+	o.lines = append(o.lines, s)
+	o.mu.Unlock()
+}
+func (o *recordingObserver) DispatchBegin(d *observe.Dispatch) {
+	if d.Process != "target" {
+		return
+	}
+	d.Span = "span-" + d.Name
+	o.add(fmt.Sprintf("begin %s %s %s from=%q", d.Process, d.Kind, d.Name, d.From))
+	o.mu.Lock()
+	o.waits = append(o.waits, d.Enqueued, d.Begin)
+	o.mu.Unlock()
+}
+func (o *recordingObserver) DispatchEnd(d *observe.Dispatch) {
+	if d.Process != "target" {
+		return
+	}
+	o.add(fmt.Sprintf("end %s %v end>=begin:%v", d.Name, d.Span, d.End >= d.Begin))
+}
+func (o *recordingObserver) MessageSend(parent *observe.Dispatch, m *observe.Message) {
+	p := "-"
+	if parent != nil {
+		p = fmt.Sprint(parent.Span)
+	}
+	o.add(fmt.Sprintf("send %s %s parent=%s", m.Kind, m.Name, p))
+}
+func (o *recordingObserver) Event(parent *observe.Dispatch, e observe.Event) {
+	v, _ := e.Get("offer")
+	o.add(fmt.Sprintf("event %s offer=%s parent=%v", e.Type, v, parent.Span))
+}
+
+func TestObserverHooks(t *testing.T) {
+	obs := &recordingObserver{needs: observe.NeedAll}
+	rt := newTestRuntime(t, Config{Workers: 1, Observer: obs})
+	target := &struct{ Base }{}
+	sink := mustSpawn(t, rt, "sink", newRecorder())
+	Install(&target.Base, "offer", func(from PID, s string) {
+		target.Event("offer.created", observe.Attr{Key: "offer", Value: s})
+		target.Send(sink, "note", s)
+	})
+	pid := mustSpawn(t, rt, "target", target)
+	rt.Send(pid, "offer", "O1")
+	rt.Settle()
+	if _, err := Dispatch(rt, pid, "read", func() (int, error) { return 0, nil }).Await(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rt.Settle()
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	want := []string{
+		"send MESSAGE offer parent=-",
+		`begin target MESSAGE offer from=""`,
+		"event offer.created offer=O1 parent=span-offer",
+		"send MESSAGE note parent=span-offer",
+		"end offer span-offer end>=begin:true",
+		"send DISPATCH read parent=-",
+		`begin target DISPATCH read from=""`,
+		"end read span-read end>=begin:true",
+	}
+	if !equal(obs.lines, want) {
+		t.Errorf("hooks:\n%v\nwant\n%v", join(obs.lines), join(want))
+	}
+	for i := 0; i+1 < len(obs.waits); i += 2 {
+		if obs.waits[i] == 0 || obs.waits[i+1] < obs.waits[i] {
+			t.Errorf("dispatch %d: enqueued=%d begin=%d, want 0 < enqueued <= begin", i/2, obs.waits[i], obs.waits[i+1])
+		}
+	}
+}
+
+// TestObserverNeedsRespected: hooks not asked for are never called, and with no
+// NeedTimes no clock is read.
+func TestObserverNeedsRespected(t *testing.T) {
+	obs := &recordingObserver{needs: observe.NeedDispatch}
+	rt := newTestRuntime(t, Config{Workers: 1, Observer: obs})
+	target := &struct{ Base }{}
+	Install(&target.Base, "x", func(PID, struct{}) { target.Event("ignored") })
+	pid := mustSpawn(t, rt, "target", target)
+	rt.Send(pid, "x", struct{}{})
+	rt.Settle()
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	want := []string{`begin target MESSAGE x from=""`, "end x span-x end>=begin:true"}
+	if !equal(obs.lines, want) {
+		t.Errorf("hooks = %v, want %v", obs.lines, want)
+	}
+	if len(obs.waits) != 2 || obs.waits[0] != 0 || obs.waits[1] != 0 {
+		t.Errorf("times recorded without NeedTimes: %v", obs.waits)
+	}
+}
+
+func TestProcessStats(t *testing.T) {
+	rt := newTestRuntime(t, Config{Workers: 2, StampQueues: true})
+	r := newRecorder()
+	pid := mustSpawn(t, rt, "rec", r)
+	rt.Send(pid, "note", "a")
+	rt.Send(pid, "block", struct{}{})
+	<-r.blocked
+	rt.Send(pid, "note", "b")
+	rt.Send(pid, "note", "c")
+	Do(rt, pid, "tick", func() {})
+	s := statFor(t, rt, "rec")
+	close(r.release)
+	if s.Depth != 3 || s.Queued["MESSAGE"] != 2 || s.Queued["DISPATCH"] != 1 || s.Names["note"] != 2 || s.Names["tick"] != 1 {
+		t.Errorf("stats while blocked = %+v, want depth 3 (2 MESSAGE note, 1 DISPATCH tick)", s)
+	}
+	if s.OldestAgeSeconds == nil || *s.OldestAgeSeconds < 0 {
+		t.Errorf("OldestAgeSeconds = %v, want a non-negative age with StampQueues", s.OldestAgeSeconds)
+	}
+	rt.Settle()
+	if got := statFor(t, rt, "rec"); got.Handled["MESSAGE"] != 4 || got.Handled["DISPATCH"] != 1 || got.Depth != 0 {
+		t.Errorf("after release: handled = %v depth = %d, want 4 MESSAGE, 1 DISPATCH, depth 0", got.Handled, got.Depth)
+	}
+}
+
+func join(ss []string) string {
+	out := ""
+	for _, s := range ss {
+		out += "  " + s + "\n"
+	}
+	return out
+}
