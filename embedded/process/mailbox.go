@@ -22,6 +22,7 @@ import (
 // fails its compare-and-swap (the generation moved on) and starts over from the tail.
 type mailbox struct {
 	tail atomic.Pointer[segment] // producers append here
+	_    [56]byte                // keep producers' and the consumer's fields on separate cache lines
 
 	// Consumer side.
 	head *segment
