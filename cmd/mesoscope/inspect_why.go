@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mesoscope/mesoscope/inspector"
+)
+
+// newWhyCommand builds `mesoscope why <framework|role|app>`.
+func newWhyCommand() *cobra.Command {
+	var f inspectFlags
+	var kind, role, demand string
+	cmd := &cobra.Command{
+		Use:   "why <framework|role|app>",
+		Short: "Explain why a framework, role or Marathon app is not getting offers or not launching",
+		Long: `why answers "why is this waiting?" in one sentence, then shows the evidence.
+
+On any Mesos master the answer is best-effort: it is inferred from /master/state,
+/master/roles and the allocator's metrics (DRF shares, offer filters, suppression,
+quota) and from which agents could fit the demand. Against mesoscope's own master the
+allocator's recorded decisions give the exact answer. With --marathon, an app's launch
+queue adds Marathon's side (its offer funnel). The output says which half answered.
+
+The argument is resolved in this order unless --kind says otherwise: an app when it
+starts with "/" (or is in Marathon's queue), else a framework id or name, else a role.`,
+		Example: `  mesoscope why marathon
+  mesoscope why web --kind role --demand "cpus:2;mem:4096"
+  mesoscope why /foo --marathon http://marathon.example.com:8080`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			opt, err := f.renderOptions(cmd.OutOrStdout())
+			if err != nil {
+				return err
+			}
+			var d *inspector.Demand
+			if demand != "" {
+				parsed, err := inspector.ParseDemand(demand)
+				if err != nil {
+					return fmt.Errorf("--demand: %w", err)
+				}
+				parsed.Role = role
+				d = &parsed
+			}
+			return f.runWatch(cmd, func(ctx context.Context, w io.Writer) error {
+				return runWhy(ctx, c, w, opt, f.marathon, args[0], kind, role, d)
+			})
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&kind, "kind", "auto", "what the argument names: auto|framework|role|app")
+	cmd.Flags().StringVar(&role, "role", "", "explain for this role only (default: the framework's or app's roles)")
+	cmd.Flags().StringVar(&demand, "demand", "", `what one instance needs on one agent, e.g. "cpus:1;mem:512;ports:2" (default: the app's, else the master's min_allocatable_resources)`)
+	return cmd
+}
+
+func runWhy(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, marathonURL, arg, kind, role string, d *inspector.Demand) error {
+	snap, err := c.Snapshot(ctx, inspector.SnapshotOptions{SkipProcesses: true})
+	if err != nil {
+		return err
+	}
+	var queue []inspector.MarathonQueueItem
+	if marathonURL != "" {
+		queue, err = c.MarathonQueue(ctx, marathonURL)
+		if err != nil {
+			return fmt.Errorf("marathon at %s: %w", marathonURL, err)
+		}
+	}
+	q := inspector.Query{Role: role, Demand: d}
+	switch kind {
+	case "framework":
+		q.Framework = arg
+	case "role":
+		q.Role = arg
+	case "app":
+		q.App = arg
+	case "auto", "":
+		q = resolveWhy(snap, queue, arg, q)
+	default:
+		return fmt.Errorf("--kind %q: want auto, framework, role or app", kind)
+	}
+	e, err := inspector.ExplainWith(ctx, c, snap, q, queue)
+	if err != nil {
+		if errors.Is(err, inspector.ErrNotSupported) {
+			e, err = inspector.Explain(snap, q, queue)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, warning := range snap.Warnings {
+		fmt.Fprintln(w, "# warning:", warning)
+	}
+	if opt.Format == inspector.FormatJSON {
+		return writeInspectJSON(w, e)
+	}
+	_, err = fmt.Fprintln(w, inspector.DescribeExplanation(e))
+	return err
+}
+
+// resolveWhy decides what arg names: an app, a framework, or a role.
+func resolveWhy(snap *inspector.Snapshot, queue []inspector.MarathonQueueItem, arg string, q inspector.Query) inspector.Query {
+	if strings.HasPrefix(arg, "/") {
+		q.App = arg
+		return q
+	}
+	ix := inspector.NewIndex(snap)
+	if _, ok := ix.Framework(arg); ok {
+		q.Framework = arg
+		return q
+	}
+	for _, it := range queue {
+		if it.App.ID == "/"+arg {
+			q.App = arg
+			return q
+		}
+	}
+	if _, ok := ix.Role(arg); ok {
+		q.Role = arg
+		return q
+	}
+	// Unknown: report it as a framework, which says so clearly.
+	q.Framework = arg
+	return q
+}
+
+func writeInspectJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
