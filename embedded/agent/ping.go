@@ -1,7 +1,7 @@
 package agent
 
 import (
-	"github.com/mesoscope/mesoscope/embedded/master"
+	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/process"
 )
 
@@ -9,10 +9,10 @@ import (
 // every PingSlaveMessage gets a PongSlaveMessage back, and onPing (if non-nil) learns
 // whether the master considers this agent connected.
 func InstallPing(b *process.Base, onPing func(connected bool)) {
-	process.Install(b, master.PingSlaveMessage, func(from process.PID, p master.Ping) {
+	process.Install(b, mesos.PingSlaveMessageName, func(from process.PID, p mesos.PingSlaveMessage) {
 		if onPing != nil {
 			onPing(p.Connected)
 		}
-		b.Send(from, master.PongSlaveMessage, master.Pong{})
+		b.Send(from, mesos.PongSlaveMessageName, mesos.PongSlaveMessage{})
 	})
 }

@@ -3,14 +3,9 @@ package master
 import (
 	"time"
 
+	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/observe"
 	"github.com/mesoscope/mesoscope/embedded/process"
-)
-
-// Message names of the agent health check (src/messages/messages.proto).
-const (
-	PingSlaveMessage = "mesos.internal.PingSlaveMessage"
-	PongSlaveMessage = "mesos.internal.PongSlaveMessage"
 )
 
 // Defaults of the health-check flags (src/master/constants.hpp).
@@ -18,15 +13,6 @@ const (
 	DefaultAgentPingTimeout     = 15 * time.Second
 	DefaultMaxAgentPingTimeouts = 5
 )
-
-// Ping is the body of PingSlaveMessage.
-type Ping struct {
-	// Connected tells the agent whether the master considers it connected.
-	Connected bool `json:"connected"`
-}
-
-// Pong is the body of PongSlaveMessage.
-type Pong struct{}
 
 // ObserverConfig configures a SlaveObserver.
 type ObserverConfig struct {
@@ -65,7 +51,7 @@ func NewSlaveObserver(cfg ObserverConfig) *SlaveObserver {
 		cfg.MaxPingTimeouts = DefaultMaxAgentPingTimeouts
 	}
 	o := &SlaveObserver{cfg: cfg, connected: true}
-	process.Install(&o.Base, PongSlaveMessage, func(process.PID, Pong) { o.pong() })
+	process.Install(&o.Base, mesos.PongSlaveMessageName, func(process.PID, mesos.PongSlaveMessage) { o.pong() })
 	return o
 }
 
@@ -73,7 +59,7 @@ func NewSlaveObserver(cfg ObserverConfig) *SlaveObserver {
 func (o *SlaveObserver) Initialize() { o.ping() }
 
 func (o *SlaveObserver) ping() {
-	o.Send(o.cfg.Agent, PingSlaveMessage, Ping{Connected: o.connected})
+	o.Send(o.cfg.Agent, mesos.PingSlaveMessageName, mesos.PingSlaveMessage{Connected: o.connected})
 	o.pinged = true
 	process.Delay(&o.Base, o.cfg.PingTimeout, o.Self(), "timeout", o.timeout)
 }
