@@ -2,6 +2,7 @@ package process
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 
@@ -10,18 +11,23 @@ import (
 
 type benchMsg struct{ seq int }
 
-// sink counts messages and closes done at target.
+// sink counts messages and closes done at target; with a pump set, it acknowledges every
+// burst.
 type sink struct {
 	Base
 	count  int
 	target int
 	done   chan struct{}
+	pump   PID
 }
 
 func newSink(target int) *sink {
 	s := &sink{target: target, done: make(chan struct{})}
 	Install(&s.Base, "ping", func(_ PID, m *benchMsg) {
 		s.count += 1 + m.seq
+		if s.count%burst == 0 && !s.pump.IsZero() {
+			s.Send(s.pump, "ack", struct{}{})
+		}
 		if s.count == s.target {
 			close(s.done)
 		}
@@ -43,6 +49,10 @@ type dispatchOnlyObserver struct{ emptyObserver }
 
 func (dispatchOnlyObserver) Needs() observe.Needs { return observe.NeedDispatch }
 
+// workerCounts are the runtime sizes the throughput benchmarks run at: one worker (no
+// cross-core hand-off) and one per CPU.
+var workerCounts = []int{1, 0}
+
 var observers = []struct {
 	name string
 	obs  observe.Observer
@@ -53,9 +63,72 @@ var observers = []struct {
 	{"observer=all", emptyObserver{}},
 }
 
-// BenchmarkSend measures one-to-one Send throughput: one sender outside the runtime, one
-// receiving process, a preallocated message.
+// BenchmarkSend measures one-to-one Send throughput between two processes: a pump
+// process sends b.N preallocated messages to a sink process (each runs on its own worker).
 func BenchmarkSend(b *testing.B) {
+	for _, workers := range workerCounts {
+		for _, o := range observers {
+			b.Run(fmt.Sprintf("workers=%d/%s", workers, o.name), func(b *testing.B) {
+				benchSend(b, Config{Observer: o.obs, Workers: workers})
+			})
+		}
+	}
+}
+
+func benchSend(b *testing.B, cfg Config) {
+	{
+		{
+			rt := newTestRuntime(b, cfg)
+			s := newSink(b.N)
+			pid, err := rt.Spawn("sink", s)
+			if err != nil {
+				b.Fatal(err)
+			}
+			msg := &benchMsg{}
+			pump := newPump(func(p *Base) { p.Send(pid, "ping", msg) })
+			ppid, _ := rt.Spawn("pump", pump)
+			Do(rt, pid, "setPump", func() { s.pump = ppid })
+			rt.Settle()
+			b.ReportAllocs()
+			b.ResetTimer()
+			rt.Send(ppid, "pump", b.N)
+			<-s.done
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/1e6, "Mmsg/s")
+		}
+	}
+}
+
+// burst and window give the pump flow control, as real actors have: it sends bursts of
+// burst messages and at most window bursts run ahead of the receivers' acknowledgements,
+// so queues stay short (no handler floods a mailbox with millions of events).
+const (
+	burst  = 256
+	window = 4
+)
+
+// newPump returns a process that, on "pump" with a count n, calls send n times in bursts;
+// a receiver acknowledges each burst's last message with "ack" (see ackEvery).
+func newPump(send func(*Base)) *struct{ Base } {
+	p := &struct{ Base }{}
+	var left, inflight int
+	fill := func() {
+		for inflight < window && left > 0 {
+			for i := 0; i < burst && left > 0; i++ {
+				send(&p.Base)
+				left--
+			}
+			inflight++
+		}
+	}
+	Install(&p.Base, "pump", func(_ PID, n int) { left = n; fill() })
+	Install(&p.Base, "ack", func(PID, struct{}) { inflight--; fill() })
+	return p
+}
+
+// BenchmarkPost measures one-to-one sends from outside any process (libprocess's post):
+// every send looks the destination up by id.
+func BenchmarkPost(b *testing.B) {
 	for _, o := range observers {
 		b.Run(o.name, func(b *testing.B) {
 			rt := newTestRuntime(b, Config{Observer: o.obs})
@@ -77,21 +150,35 @@ func BenchmarkSend(b *testing.B) {
 	}
 }
 
-// BenchmarkFanOut sends round-robin to 1024 processes.
+// BenchmarkFanOut: one process sends round-robin to 1024 processes.
 func BenchmarkFanOut(b *testing.B) {
-	for _, o := range observers {
-		b.Run(o.name, func(b *testing.B) {
+	for _, workers := range workerCounts {
+		for _, o := range observers {
+			b.Run(fmt.Sprintf("workers=%d/%s", workers, o.name), func(b *testing.B) {
+				benchFanOut(b, Config{Observer: o.obs, Workers: workers})
+			})
+		}
+	}
+}
+
+func benchFanOut(b *testing.B, cfg Config) {
+	{
+		{
 			const n = 1024
-			rt := newTestRuntime(b, Config{Observer: o.obs})
+			rt := newTestRuntime(b, cfg)
 			var remaining atomic.Int64
 			remaining.Store(int64(b.N))
 			done := make(chan struct{})
 			pids := make([]PID, n)
+			var pumpPID PID
 			for i := range pids {
 				s := &Base{}
 				Install(s, "ping", func(_ PID, m *benchMsg) {
-					if remaining.Add(-1) == 0 {
+					left := remaining.Add(-1)
+					if left == 0 {
 						close(done)
+					} else if left%burst == 0 {
+						s.Send(pumpPID, "ack", struct{}{})
 					}
 				})
 				var err error
@@ -101,15 +188,21 @@ func BenchmarkFanOut(b *testing.B) {
 				}
 			}
 			msg := &benchMsg{}
+			next := 0
+			pump := newPump(func(p *Base) {
+				p.Send(pids[next&(n-1)], "ping", msg)
+				next++
+			})
+			ppid, _ := rt.Spawn("pump", pump)
+			pumpPID = ppid
+			rt.Settle()
 			b.ReportAllocs()
 			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				rt.Send(pids[i&(n-1)], "ping", msg)
-			}
+			rt.Send(ppid, "pump", b.N)
 			<-done
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/1e6, "Mmsg/s")
-		})
+		}
 	}
 }
 

@@ -35,8 +35,13 @@ type mailbox struct {
 	snapHead *segment
 	snapPos  atomic.Int32
 
-	free atomic.Pointer[segment] // one emptied segment, ready to be linked again
+	freeMu sync.Mutex
+	free   []*segment // emptied segments, ready to be linked again (at most maxFree)
 }
+
+// maxFree bounds the recycled segments a mailbox keeps: enough for a few bursts in
+// flight, little for an idle process.
+const maxFree = 8
 
 const (
 	minSegment = 8
@@ -77,7 +82,11 @@ func (q *mailbox) push(e *event) {
 		n := len(seg.slots)
 		if i > n {
 			// Another producer is linking the next segment.
-			runtime.Gosched()
+			for j := 0; j < readySpins && q.tail.Load() == seg; j++ {
+			}
+			if q.tail.Load() == seg {
+				runtime.Gosched()
+			}
 			continue
 		}
 		if !seg.claim.CompareAndSwap(w, w+1) {
@@ -99,11 +108,18 @@ func (q *mailbox) push(e *event) {
 }
 
 func (q *mailbox) newSegment(size int) *segment {
-	if s := q.free.Swap(nil); s != nil {
+	q.freeMu.Lock()
+	if n := len(q.free); n > 0 {
+		s := q.free[n-1]
+		q.free[n-1] = nil
+		q.free = q.free[:n-1]
+		q.freeMu.Unlock()
 		if len(s.slots) >= size {
 			return s
 		}
+		return &segment{slots: make([]slot, size)}
 	}
+	q.freeMu.Unlock()
 	return &segment{slots: make([]slot, size)}
 }
 
@@ -118,7 +134,13 @@ func (q *mailbox) peek() *event {
 				if claimIndex(seg.claim.Load()) <= len(seg.slots) {
 					return nil
 				}
-				runtime.Gosched() // the next segment is being linked
+				// The next segment is being linked: a few instructions away, unless
+				// the linking producer was descheduled.
+				for i := 0; i < readySpins && seg.next.Load() == nil; i++ {
+				}
+				if seg.next.Load() == nil {
+					runtime.Gosched()
+				}
 				continue
 			}
 			q.advance(seg, next)
@@ -146,6 +168,16 @@ func (q *mailbox) peek() *event {
 // readySpins bounds how long the consumer waits for a claimed slot to be written.
 const readySpins = 256
 
+// ready reports, without moving, whether the next slot holds an event (or the next
+// segment has been linked): a cheap check for spinning consumers.
+func (q *mailbox) ready() bool {
+	seg := q.head
+	if q.pos == len(seg.slots) {
+		return seg.next.Load() != nil
+	}
+	return seg.slots[q.pos].ready.Load() == 1
+}
+
 // pop consumes the event peek returned; the pointer stays valid until the next peek.
 func (q *mailbox) pop() {
 	q.pos++
@@ -164,7 +196,11 @@ func (q *mailbox) advance(old, next *segment) {
 	gen := old.claim.Load() >> 32
 	old.claim.Store((gen + 1) << 32)
 	q.snapMu.Unlock()
-	q.free.Store(old)
+	q.freeMu.Lock()
+	if len(q.free) < maxFree && len(old.slots) == maxSegment {
+		q.free = append(q.free, old)
+	}
+	q.freeMu.Unlock()
 }
 
 // pending copies the events not yet consumed (for /__processes__): the consumer's
