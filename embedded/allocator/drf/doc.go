@@ -54,6 +54,13 @@
 //     Snapshot gives explanations a deep copy without disturbing the
 //     sorter (it neither re-sorts nor caches weights).
 //
+// For the allocator, which tracks per-agent allocations itself, the sorter
+// also records allocations by quantity only (AllocatedQuantities,
+// UnallocatedQuantities, AddTotal, SubtractTotal: no per-agent maps, same
+// shares and order) and walks the order with a reusable Cursor that stops
+// as soon as the caller is done, so an allocation cycle over 10,000 agents
+// does not rebuild the order per agent.
+//
 // The allocator declares the interface it needs; this package returns the
 // concrete *Sorter.
 package drf

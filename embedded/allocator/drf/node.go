@@ -124,6 +124,10 @@ type allocation struct {
 	count     uint64
 	resources map[string]agentAlloc
 	totals    resources.Quantities
+	// byQuantity is, on a leaf, the part of totals recorded through
+	// AllocatedQuantities, which keeps no per-agent detail; Remove
+	// subtracts it from the ancestors. Internal nodes do not keep it.
+	byQuantity resources.Quantities
 }
 
 // agentAlloc is one agent's share of an allocation. A first allocation on
@@ -144,7 +148,7 @@ func (a agentAlloc) owned() resources.Resources {
 }
 
 func (a *allocation) clone() allocation {
-	out := allocation{count: a.count, totals: a.totals.Clone()}
+	out := allocation{count: a.count, totals: a.totals.Clone(), byQuantity: a.byQuantity.Clone()}
 	if a.resources != nil {
 		out.resources = make(map[string]agentAlloc, len(a.resources))
 		for agent, aa := range a.resources {

@@ -164,6 +164,7 @@ func (s *Sorter) Remove(client string) error {
 		return fmt.Errorf("drf: remove %q: %w", client, ErrUnknownClient)
 	}
 	leafAlloc := current.alloc.resources
+	leafQ := current.alloc.byQuantity
 	delete(s.clients, client)
 
 	for current != s.root {
@@ -171,12 +172,16 @@ func (s *Sorter) Remove(client string) error {
 		for agent, aa := range leafAlloc {
 			parent.alloc.subtract(agent, aa.rs)
 		}
+		if !leafQ.IsEmpty() {
+			parent.alloc.totals.Subtract(leafQ)
+		}
 		switch {
 		case len(current.children) == 0:
 			parent.removeChild(current)
 		case len(current.children) == 1 && current.children[0].name == virtualName:
 			child := current.children[0]
 			current.kind = child.kind
+			current.alloc.byQuantity = child.alloc.byQuantity
 			current.removeChild(child)
 			parent.removeChild(current)
 			parent.addChild(current)

@@ -1,0 +1,115 @@
+package allocator
+
+import (
+	"fmt"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mesoscope/mesoscope/embedded/resources"
+)
+
+// benchCore builds agents × frameworks spread over roles (weights 1..5),
+// like HierarchicalAllocator_BENCHMARK_Test's DeclineOffers setup.
+func benchCore(b *testing.B, agents, frameworks, roles int) *Core {
+	b.Helper()
+	c := NewCore(Config{Seed: 1})
+	w := map[string]float64{}
+	for i := range roles {
+		w[fmt.Sprintf("role%03d", i)] = float64(1 + i%5)
+	}
+	if err := c.UpdateWeights(w); err != nil {
+		b.Fatal(err)
+	}
+	for i := range frameworks {
+		role := fmt.Sprintf("role%03d", i%roles)
+		if err := c.AddFramework(FrameworkInfo{ID: fmt.Sprintf("fw%04d", i), Roles: []string{role}}, nil, true, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	total := resources.MustParse("cpus:24;mem:4096;disk:4096;ports:[31000-32000]")
+	for i := range agents {
+		if err := c.AddAgent(fmt.Sprintf("agent%05d", i), total, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return c
+}
+
+// recoverOffers gives back every offer of r, with filters f.
+func recoverOffers(b *testing.B, c *Core, r Result, f *Filters, now time.Time) {
+	for _, fo := range r.Offers {
+		for _, o := range fo.Offers {
+			if _, err := c.RecoverResources(fo.FrameworkID, o.AgentID, o.Resources, f, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// runCycles times one full cycle per iteration (offers recovered between
+// iterations, untimed) and reports p50 and p99 of the cycle time.
+func runCycles(b *testing.B, c *Core, filtered bool) {
+	now := t0
+	if filtered {
+		// Every framework declines what it got with a long filter.
+		r := c.Allocate(now)
+		recoverOffers(b, c, r, RefuseSeconds(86400), now)
+	}
+	var times, cpus []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		now = now.Add(time.Second)
+		cpu0 := processCPU()
+		start := time.Now()
+		r := c.Allocate(now)
+		times = append(times, time.Since(start))
+		cpus = append(cpus, processCPU()-cpu0)
+		b.StopTimer()
+		if r.Cycle.Offers == 0 {
+			b.Fatal("no offers")
+		}
+		recoverOffers(b, c, r, nil, now)
+		b.StartTimer()
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "p99-ms")
+	slices.Sort(cpus)
+	b.ReportMetric(float64(cpus[len(cpus)/2].Microseconds())/1000, "cpu-p50-ms")
+}
+
+// processCPU is the process's user+system CPU time: on a shared, loaded
+// machine it shows what a cycle costs when wall time mostly shows waiting
+// for a core. It includes GC work on other threads.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkCycle is one full allocation cycle at 10,000 agents × 1,000
+// frameworks over 100 weighted roles, explanations on.
+func BenchmarkCycle(b *testing.B) {
+	b.Run("agents=10000/frameworks=1000", func(b *testing.B) {
+		runCycles(b, benchCore(b, 10000, 1000, 100), false)
+	})
+	b.Run("agents=10000/frameworks=1000/filtered", func(b *testing.B) {
+		runCycles(b, benchCore(b, 10000, 1000, 100), true)
+	})
+}
+
+// BenchmarkCycleScaling is the scaling curve agents × frameworks.
+func BenchmarkCycleScaling(b *testing.B) {
+	for _, agents := range []int{1000, 5000, 10000} {
+		for _, fws := range []int{10, 100, 1000} {
+			b.Run(fmt.Sprintf("agents=%d/frameworks=%d", agents, fws), func(b *testing.B) {
+				runCycles(b, benchCore(b, agents, fws, min(100, fws)), false)
+			})
+		}
+	}
+}
