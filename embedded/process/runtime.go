@@ -417,46 +417,51 @@ func (rt *Runtime) send(parent *worker, from *PID, to PID, name string, body any
 	rt.sendCached(parent, from, to, name, body, nil)
 }
 
-// procCache remembers the last destination a process sent to, so a stream of messages
-// to one process skips the lookup (libprocess caches a reference in the UPID).
+// procCache remembers the last local destination a process sent to, so a stream of
+// messages to one process skips the address check and the lookup (libprocess caches a
+// reference in the UPID for the same reason).
 type procCache struct {
-	id string
-	p  *proc
+	id   string
+	addr netip.AddrPort
+	p    *proc
 }
 
-func (c *procCache) get(rt *Runtime, id string) *proc {
-	if c == nil {
-		return rt.lookup(id)
-	}
-	if c.p != nil && len(id) == len(c.id) && (unsafe.StringData(id) == unsafe.StringData(c.id) || id == c.id) &&
-		c.p.state.Load() != stateTerminated {
-		return c.p
-	}
-	p := rt.lookup(id)
-	c.id, c.p = id, p
-	return p
+// hit reports whether to is the cached destination and it is still alive.
+func (c *procCache) hit(to *PID) bool {
+	return c.p != nil && len(to.ID) == len(c.id) &&
+		(unsafe.StringData(to.ID) == unsafe.StringData(c.id) || to.ID == c.id) &&
+		to.Address == c.addr && c.p.state.Load() != stateTerminated
 }
 
 func (rt *Runtime) sendCached(parent *worker, from *PID, to PID, name string, body any, cache *procCache) {
-	var header observe.Header
-	remote := !rt.isLocal(to)
-	if rt.needs&observe.NeedMessages != 0 {
-		header = rt.observeSend(parent, observe.KindMessage, name, from, to, remote)
+	var p *proc
+	if cache != nil && cache.hit(&to) {
+		p = cache.p
+	} else {
+		remote := !rt.isLocal(to)
+		if remote {
+			var header observe.Header
+			if rt.needs&observe.NeedMessages != 0 {
+				header = rt.observeSend(parent, observe.KindMessage, name, from, to, true)
+			}
+			rt.transport.send(from, to, name, body, header)
+			return
+		}
+		p = rt.lookup(to.ID)
+		if cache != nil && p != nil {
+			cache.id, cache.addr, cache.p = to.ID, to.Address, p
+		}
 	}
-	if remote {
-		rt.transport.send(from, to, name, body, header)
-		return
+	e := event{kind: MessageEvent, name: name, from: from, body: body}
+	if rt.needs != 0 {
+		if rt.needs&observe.NeedMessages != 0 {
+			e.header = rt.observeSend(parent, observe.KindMessage, name, from, to, false)
+		}
+		if rt.needs&observe.NeedTimes != 0 {
+			e.stamp = rt.nanotime()
+		}
 	}
-	p := cache.get(rt, to.ID)
-	if p == nil {
-		rt.dropped.Add(1)
-		return
-	}
-	e := event{kind: MessageEvent, name: name, from: from, body: body, header: header}
-	if rt.needs&observe.NeedTimes != 0 {
-		e.stamp = rt.nanotime()
-	}
-	if !p.enqueue(&e) {
+	if p == nil || !p.enqueue(&e) {
 		rt.dropped.Add(1)
 	}
 }
