@@ -39,9 +39,8 @@ type mailbox struct {
 	free   []*segment // emptied segments, ready to be linked again (at most maxFree)
 }
 
-// maxFree bounds the recycled segments a mailbox keeps: enough for a few bursts in
-// flight, little for an idle process.
-const maxFree = 8
+// maxFree bounds the recycled segments a mailbox keeps.
+const maxFree = 4
 
 const (
 	minSegment = 8
@@ -70,8 +69,10 @@ func (q *mailbox) init() {
 	q.snapHead = s
 }
 
-// push appends e; it is safe for concurrent producers.
-func (q *mailbox) push(e *event) {
+// push appends e; it is safe for concurrent producers. backlog is how many events are
+// waiting (including e): a new segment is sized to it, so a process that receives one
+// message at a time keeps small segments and a flooded one gets large ones.
+func (q *mailbox) push(e *event, backlog int64) {
 	for {
 		seg := q.tail.Load()
 		w := seg.claim.Load()
@@ -101,23 +102,30 @@ func (q *mailbox) push(e *event) {
 		// i == n: this producer links the next segment, then retries there. The tail
 		// moves first: the consumer recycles seg only once it sees seg.next, and by then
 		// no producer can start a claim on seg (they would see the tail has moved).
-		next := q.newSegment(min(2*n, maxSegment))
+		next := q.newSegment(segmentSize(backlog))
 		q.tail.Store(next)
 		seg.next.Store(next)
 	}
 }
 
+// segmentSize is the power of two between minSegment and maxSegment nearest above the
+// backlog.
+func segmentSize(backlog int64) int {
+	size := minSegment
+	for int64(size) < backlog && size < maxSegment {
+		size *= 2
+	}
+	return size
+}
+
 func (q *mailbox) newSegment(size int) *segment {
 	q.freeMu.Lock()
-	if n := len(q.free); n > 0 {
-		s := q.free[n-1]
-		q.free[n-1] = nil
-		q.free = q.free[:n-1]
-		q.freeMu.Unlock()
-		if len(s.slots) >= size {
+	for i := len(q.free) - 1; i >= 0; i-- {
+		if s := q.free[i]; len(s.slots) >= size && len(s.slots) <= 4*size {
+			q.free = append(q.free[:i], q.free[i+1:]...)
+			q.freeMu.Unlock()
 			return s
 		}
-		return &segment{slots: make([]slot, size)}
 	}
 	q.freeMu.Unlock()
 	return &segment{slots: make([]slot, size)}
@@ -197,8 +205,10 @@ func (q *mailbox) advance(old, next *segment) {
 	old.claim.Store((gen + 1) << 32)
 	q.snapMu.Unlock()
 	q.freeMu.Lock()
-	if len(q.free) < maxFree && len(old.slots) == maxSegment {
+	if len(q.free) < maxFree {
 		q.free = append(q.free, old)
+	} else if len(old.slots) > len(q.free[0].slots) {
+		q.free[0] = old // keep the larger segments for bursts
 	}
 	q.freeMu.Unlock()
 }

@@ -8,7 +8,7 @@ func BenchmarkMailboxPushPop(b *testing.B) {
 	e := event{kind: MessageEvent, name: "ping"}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		q.push(&e)
+		q.push(&e, 1)
 		if q.peek() == nil {
 			b.Fatal("empty")
 		}
@@ -26,6 +26,6 @@ func BenchmarkEnqueueServeNoWorker(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		e := event{kind: MessageEvent, name: "ping", body: msg}
-		p.mbox.push(&e)
+		p.mbox.push(&e, int64(i+1))
 	}
 }

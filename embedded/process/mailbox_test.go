@@ -16,7 +16,7 @@ func TestMailboxManyProducers(t *testing.T) {
 	for p := range producers {
 		wg.Go(func() {
 			for i := range each {
-				q.push(&event{kind: MessageEvent, body: [2]int{p, i}})
+				q.push(&event{kind: MessageEvent, body: [2]int{p, i}}, int64(i))
 			}
 		})
 	}
@@ -54,7 +54,7 @@ func TestMailboxPendingSnapshot(t *testing.T) {
 	var q mailbox
 	q.init()
 	for i := range 20 {
-		q.push(&event{kind: MessageEvent, name: "m", body: i})
+		q.push(&event{kind: MessageEvent, name: "m", body: i}, int64(i+1))
 	}
 	for range 5 {
 		q.peek()

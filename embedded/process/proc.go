@@ -57,7 +57,7 @@ func (p *proc) enqueue(e *event) bool {
 		e.stamp = p.rt.nanotime()
 	}
 	n := p.queued.Add(1)
-	p.mbox.push(e)
+	p.mbox.push(e, n)
 	if n == 1 {
 		p.rt.schedule(p)
 	}
