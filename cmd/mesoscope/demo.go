@@ -34,19 +34,24 @@ func newDemoCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the embedded demo (today: the actor runtime with a health-checking master)",
+		Short: "Run the embedded demo (today: the actor runtime, agent health checks and the DRF allocator)",
 		Long: `demo runs mesoscope's embedded demo on this machine.
 
 Today it is the runtime demo: one libprocess-style runtime serving on --ip:--port, with a
 "master" process that health-checks --agents "slave(N)" processes through one
 "slave-observer(N)" each, exchanging mesos.internal.PingSlaveMessage and PongSlaveMessage
-exactly as Mesos's SlaveObserver does. After --kill_agent_after one agent is terminated and,
---max_agent_ping_timeouts missed pings later, marked unreachable. Watch it through:
+exactly as Mesos's SlaveObserver does, and the DRF hierarchical allocator offering the
+agents' resources to a workload of frameworks in two weighted roles (web=2, batch=1) that
+launch short tasks and decline the rest. After --kill_agent_after one agent is terminated
+and, --max_agent_ping_timeouts missed pings later, marked unreachable and removed from the
+allocator. Watch it through:
 
-  /__processes__            every process and its pending events (libprocess's JSON)
-  /mesoscope/v1/processes   queue depths, oldest event age, events handled
-  /metrics/snapshot         master/slaves_active, master/slaves_unreachable, ...
-  /help                     every endpoint
+  /__processes__                       every process and its pending events (libprocess's JSON)
+  /mesoscope/v1/processes              queue depths, oldest event age, events handled
+  /mesoscope/v1/allocator?format=text  every allocation cycle: DRF order, shares, and why
+                                       each framework did or did not get each agent
+  /metrics/snapshot                    allocator/mesos/..., master/slaves_active, ...
+  /help                                every endpoint
 
 The full cluster (master, DRF allocator, agents running tasks, the TUI) replaces it as
 those parts land; --no-tui is accepted and is the only mode until the TUI exists.`,
@@ -87,10 +92,11 @@ those parts land; --no-tui is accepted and is the only mode until the TUI exists
 			base := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "mesoscope runtime demo on %s (%d workers, %d agents)\n\n", base, d.Runtime().Workers(), agents)
-			for _, ep := range []string{"/__processes__", "/mesoscope/v1/processes", "/metrics/snapshot", "/help"} {
-				fmt.Fprintf(out, "  curl -s %s%s\n", base, ep)
+			for _, ep := range []string{"/__processes__", "/mesoscope/v1/processes", "/mesoscope/v1/allocator?format=text&limit=1", "/metrics/snapshot", "/help"} {
+				fmt.Fprintf(out, "  curl -s '%s%s'\n", base, ep)
 			}
 			fmt.Fprintf(out, "\n  go run ./cmd/mesoscope inspect actors --master %s\n", base)
+			fmt.Fprintf(out, "  go run ./cmd/mesoscope inspect metrics --prefix allocator/ --master %s\n", base)
 			fmt.Fprintf(out, "\nCtrl-C stops it.\n")
 
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mesoscope/mesoscope/embedded/agent"
+	"github.com/mesoscope/mesoscope/embedded/allocator"
 	"github.com/mesoscope/mesoscope/embedded/master"
 	"github.com/mesoscope/mesoscope/embedded/observe"
 	"github.com/mesoscope/mesoscope/embedded/process"
@@ -34,6 +35,11 @@ type RuntimeDemoConfig struct {
 	Observer observe.Observer
 	// Logger receives what happens (agent killed, marked unreachable); nil discards.
 	Logger *slog.Logger
+	// AllocationInterval is the allocator's --allocation_interval (zero: 1 s).
+	AllocationInterval time.Duration
+	// Seed makes the workload (task durations, the allocator's agent shuffle)
+	// reproducible.
+	Seed uint64
 }
 
 // RuntimeDemo is a running runtime demo.
@@ -42,6 +48,7 @@ type RuntimeDemo struct {
 	log    *slog.Logger
 	master *demoMaster
 	agents []process.PID
+	alloc  *allocator.Allocator
 }
 
 // demoMaster is the master side: it spawns the observers and counts agents.
@@ -49,6 +56,7 @@ type demoMaster struct {
 	process.Base
 	active, unreachable *process.Gauge
 	scheduled           *process.Counter
+	work                *workload
 	mu                  sync.Mutex
 	unreachableIDs      []string
 }
@@ -93,6 +101,19 @@ func StartRuntimeDemo(cfg RuntimeDemoConfig) (*RuntimeDemo, error) {
 		return fail(err)
 	}
 	d.master = m
+	alloc, err := allocator.New(rt, allocator.Config{
+		AllocationInterval: cfg.AllocationInterval, Seed: cfg.Seed, Logger: logger,
+		OfferCallback: func(frameworkID string, offers []allocator.Offer) {
+			process.Do(rt, m.Self(), "offers", func() { m.work.offers(frameworkID, offers) })
+		},
+	})
+	if err != nil {
+		return fail(err)
+	}
+	d.alloc = alloc
+	rt.Alias("/mesoscope/v1/allocator", alloc.Self(), "/mesoscope/v1/allocator")
+	m.work = newWorkload(m, alloc, logger, cfg.Seed)
+	var agentIDs []string
 	for i := range cfg.Agents {
 		a := &demoAgent{}
 		agent.InstallPing(&a.Base, nil)
@@ -111,6 +132,13 @@ func StartRuntimeDemo(cfg RuntimeDemoConfig) (*RuntimeDemo, error) {
 			return fail(err)
 		}
 		m.active.Add(1)
+		agentIDs = append(agentIDs, agentID)
+	}
+	started := process.Dispatch(rt, m.Self(), "startWorkload", func() (struct{}, error) {
+		return struct{}{}, m.work.start(agentIDs)
+	})
+	if _, err := started.Await(context.Background()); err != nil {
+		return fail(err)
 	}
 	if cfg.KillAgentAfter > 0 {
 		victim := d.agents[len(d.agents)-1]
@@ -132,6 +160,7 @@ func (m *demoMaster) markUnreachable(rt *process.Runtime, log *slog.Logger, id s
 		log.Info("agent marked unreachable after missed health checks", "agent_id", id)
 		m.active.Add(-1)
 		m.unreachable.Add(1)
+		m.work.agentLost(id)
 		m.mu.Lock()
 		m.unreachableIDs = append(m.unreachableIDs, id)
 		m.mu.Unlock()
@@ -150,6 +179,9 @@ func (d *RuntimeDemo) Runtime() *process.Runtime { return d.rt }
 
 // Agents returns the agents' PIDs.
 func (d *RuntimeDemo) Agents() []process.PID { return append([]process.PID(nil), d.agents...) }
+
+// Allocator returns the demo's allocator.
+func (d *RuntimeDemo) Allocator() *allocator.Allocator { return d.alloc }
 
 // Stop stops the runtime.
 func (d *RuntimeDemo) Stop(ctx context.Context) error { return d.rt.Stop(ctx) }

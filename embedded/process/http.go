@@ -226,6 +226,9 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	relative := "/" + rest
 	p := rt.lookup(id)
+	if to, rel, ok := rt.alias(path); ok {
+		p, relative = rt.lookup(to.ID), rel
+	}
 	if p == nil && rt.delegate != "" {
 		p = rt.lookup(rt.delegate)
 		relative = path
@@ -308,6 +311,36 @@ func writeResponse(w http.ResponseWriter, r *http.Request, resp Response) {
 			return
 		}
 	}
+}
+
+// Alias routes requests whose path is prefix, or starts with prefix + "/", to the
+// process to as if they had been sent to /<to.ID><target><rest>. mesoscope uses it to
+// serve an extra endpoint owned by one process under a fixed path, e.g.
+// /mesoscope/v1/allocator on the allocator process. A later Alias of the same prefix
+// replaces the earlier one.
+func (rt *Runtime) Alias(prefix string, to PID, target string) {
+	rt.aliasMu.Lock()
+	defer rt.aliasMu.Unlock()
+	if rt.aliases == nil {
+		rt.aliases = make(map[string]aliasTarget)
+	}
+	rt.aliases[strings.TrimSuffix(prefix, "/")] = aliasTarget{to: to, target: target}
+}
+
+type aliasTarget struct {
+	to     PID
+	target string
+}
+
+func (rt *Runtime) alias(path string) (PID, string, bool) {
+	rt.aliasMu.RLock()
+	defer rt.aliasMu.RUnlock()
+	for prefix, a := range rt.aliases {
+		if path == prefix || strings.HasPrefix(path, prefix+"/") {
+			return a.to, a.target + strings.TrimPrefix(path, prefix), true
+		}
+	}
+	return PID{}, "", false
 }
 
 // helpTable is the /help registry: process id -> endpoint -> markdown.

@@ -333,3 +333,21 @@ func TestRuntimeAsHTTPHandler(t *testing.T) {
 		t.Errorf("GET /state via httptest = %d %q", code, body)
 	}
 }
+
+func TestAlias(t *testing.T) {
+	rt, base := newServingRuntime(t, Config{Workers: 1})
+	pid := mustSpawn(t, rt, "allocator", newRouted())
+	rt.Alias("/mesoscope/v1/allocator", pid, "/state")
+	for _, tc := range []struct{ path, want string }{
+		{"/mesoscope/v1/allocator", "state:/state"},
+		{"/mesoscope/v1/allocator/x", "state:/state/x"},
+	} {
+		if code, body := get(t, base+tc.path); code != 200 || body != tc.want {
+			t.Errorf("GET %s = %d %q, want 200 %q", tc.path, code, body, tc.want)
+		}
+	}
+	// Other mesoscope endpoints still reach the mesoscope process.
+	if code, _ := get(t, base+"/mesoscope/v1/processes"); code != 200 {
+		t.Errorf("GET /mesoscope/v1/processes = %d after an alias", code)
+	}
+}

@@ -116,6 +116,8 @@ type Runtime struct {
 
 	links     linkTable
 	help      helpTable
+	aliasMu   sync.RWMutex
+	aliases   map[string]aliasTarget
 	transport *transport
 	server    *httpServer
 	metrics   *Metrics
