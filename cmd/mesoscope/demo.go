@@ -15,6 +15,7 @@ import (
 
 	"github.com/mesoscope/mesoscope/embedded/cluster"
 	"github.com/mesoscope/mesoscope/embedded/process"
+	"github.com/mesoscope/mesoscope/tracer"
 )
 
 // newDemoCommand is `mesoscope demo`. Until the master/agent issue lands the full
@@ -31,6 +32,7 @@ func newDemoCommand() *cobra.Command {
 		killAfter   string
 		duration    time.Duration
 		noTUI       bool
+		traceFlags  tracer.Flags
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -50,11 +52,15 @@ allocator. Watch it through:
   /mesoscope/v1/processes              queue depths, oldest event age, events handled
   /mesoscope/v1/allocator?format=text  every allocation cycle: DRF order, shares, and why
                                        each framework did or did not get each agent
+  /mesoscope/v1/spans                  the tracer's recent spans (one per dispatch, sampled)
   /metrics/snapshot                    allocator/mesos/..., master/slaves_active, ...
   /help                                every endpoint
 
 The full cluster (master, DRF allocator, agents running tasks, the TUI) replaces it as
-those parts land; --no-tui is accepted and is the only mode until the TUI exists.`,
+those parts land; --no-tui is accepted and is the only mode until the TUI exists.
+
+Tracing is on: spans stay in memory (/mesoscope/v1/spans) and, with --trace_exporter otlp
+or OTEL_EXPORTER_OTLP_ENDPOINT, go to Jaeger or any OTLP collector.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ping, err := process.ParseDuration(pingTimeout)
@@ -80,19 +86,34 @@ those parts land; --no-tui is accepted and is the only mode until the TUI exists
 				return fmt.Errorf("demo: listen on --ip=%s --port=%d: %w", ip, port, err)
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			opts, err := traceFlags.Options(cmd.OutOrStdout())
+			if err != nil {
+				ln.Close()
+				return fmt.Errorf("demo: %w", err)
+			}
+			tr, err := tracer.New(append(opts, tracer.WithServiceName("mesoscope-master"), tracer.WithLogger(logger))...)
+			if err != nil {
+				ln.Close()
+				return fmt.Errorf("demo: tracer: %w", err)
+			}
 			d, err := cluster.StartRuntimeDemo(cluster.RuntimeDemoConfig{
 				Listener: ln, Workers: workers, Agents: agents,
 				PingTimeout: ping, MaxPingTimeouts: maxTimeouts, KillAgentAfter: kill,
-				Logger: logger,
+				Logger: logger, Observer: tr,
 			})
 			if err != nil {
 				ln.Close()
+				tr.Shutdown(context.Background())
 				return err
 			}
+			if err := tr.Attach(d.Runtime()); err != nil {
+				return fmt.Errorf("demo: tracer: %w", err)
+			}
+			d.Runtime().Handle("/mesoscope/v1/spans", tr.Memory())
 			base := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "mesoscope runtime demo on %s (%d workers, %d agents)\n\n", base, d.Runtime().Workers(), agents)
-			for _, ep := range []string{"/__processes__", "/mesoscope/v1/processes", "/mesoscope/v1/allocator?format=text&limit=1", "/metrics/snapshot", "/help"} {
+			for _, ep := range []string{"/__processes__", "/mesoscope/v1/processes", "/mesoscope/v1/allocator?format=text&limit=1", "/mesoscope/v1/spans?limit=5", "/metrics/snapshot", "/help"} {
 				fmt.Fprintf(out, "  curl -s '%s%s'\n", base, ep)
 			}
 			fmt.Fprintf(out, "\n  go run ./cmd/mesoscope inspect actors --master %s\n", base)
@@ -112,6 +133,11 @@ those parts land; --no-tui is accepted and is the only mode until the TUI exists
 			if err := d.Stop(stopCtx); err != nil {
 				return fmt.Errorf("demo: stop: %w", err)
 			}
+			if err := tr.Shutdown(stopCtx); err != nil {
+				return fmt.Errorf("demo: tracer shutdown: %w", err)
+			}
+			st := tr.Stats()
+			fmt.Fprintf(out, "spans: %d recorded, %d dropped, %d failed exports\n", st.Spans, st.Dropped, st.ExportFailed)
 			fmt.Fprintf(out, "stopped; agents marked unreachable: %v\n", d.Unreachable())
 			return nil
 		},
@@ -126,5 +152,6 @@ those parts land; --no-tui is accepted and is the only mode until the TUI exists
 	f.StringVar(&killAfter, "kill_agent_after", "10secs", "terminate the last agent after this long (0 keeps them all)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
 	f.BoolVar(&noTUI, "no-tui", false, "run headless and print the URLs (the only mode until the TUI lands)")
+	traceFlags.Register(f)
 	return cmd
 }

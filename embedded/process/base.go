@@ -69,7 +69,7 @@ func (b *Base) Runtime() *Runtime { return b.rt }
 // encoding: []byte as is, anything else as JSON. Messages to one destination arrive in
 // the order they were sent. A message to a process that does not exist is dropped.
 func (b *Base) Send(to PID, name string, body any) {
-	b.rt.sendCached(b.runningWorker(), &b.proc.pid, to, name, body, &b.dest)
+	b.rt.sendCached(b.runningWorker(), &b.proc.self, to, name, body, &b.dest)
 }
 
 // runningWorker returns the worker running this process if called from one of its

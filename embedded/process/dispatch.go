@@ -87,15 +87,20 @@ func dispatch(c Context, to PID, name string, t task) bool {
 		t.abandon()
 		return false
 	}
-	var header observe.Header
+	p := rt.lookup(to.ID)
+	e := event{kind: DispatchEvent, name: name, body: t}
 	if rt.needs&observe.NeedMessages != 0 {
-		var from *PID
+		var from *sender
 		if w != nil && w.proc != nil {
-			from = &w.proc.pid
+			from = &w.proc.self
 		}
-		header = rt.observeSend(w, observe.KindDispatch, name, from, to, false)
+		toText := ""
+		if p != nil {
+			toText = p.self.text
+		}
+		e.header = rt.observeSend(w, observe.KindDispatch, name, from, toText, false)
 	}
-	return rt.deliver(to.ID, &event{kind: DispatchEvent, name: name, body: t, header: header})
+	return rt.deliverTo(p, &e)
 }
 
 // Defer returns a function that, when called, dispatches fn(v) to the process behind c

@@ -43,7 +43,7 @@ type event struct {
 	kind   EventKind
 	inject bool // TERMINATE: purge events queued before it
 	name   string
-	from   *PID // MESSAGE: sender; EXITED: the process that exited; nil if none
+	from   *sender // MESSAGE: sender; EXITED: the process that exited; nil if none
 	body   any  // MESSAGE: body (Go value, or []byte from the wire); DISPATCH: task; HTTP: *httpEvent
 	header observe.Header
 	stamp  int64 // Runtime.Nanotime at enqueue, when recorded; 0 otherwise
@@ -54,8 +54,18 @@ func (e *event) sender() PID {
 	if e.from == nil {
 		return PID{}
 	}
-	return *e.from
+	return e.from.pid
 }
+
+// sender is a PID with its text form, computed once: a local process's own sender
+// lives in its proc for its whole life, so events point at it and observers get the
+// text without formatting a PID per event.
+type sender struct {
+	pid  PID
+	text string
+}
+
+func newSender(pid PID) *sender { return &sender{pid: pid, text: pid.String()} }
 
 // task returns a DISPATCH event's task.
 func (e *event) task() task {

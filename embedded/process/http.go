@@ -214,6 +214,10 @@ func (rt *Runtime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := r.URL.Path
+	if h, ok := rt.handler(path); ok {
+		h.ServeHTTP(w, r)
+		return
+	}
 	if strings.Contains(path, "/..") || !strings.HasPrefix(path, "/") {
 		http.NotFound(w, r)
 		return
@@ -311,6 +315,26 @@ func writeResponse(w http.ResponseWriter, r *http.Request, resp Response) {
 			return
 		}
 	}
+}
+
+// Handle serves h at path (exactly) on the runtime's HTTP server, outside any process:
+// for endpoints backed by goroutine-safe state that no process owns, such as the
+// tracer's span ring at /mesoscope/v1/spans. A later Handle of the same path replaces
+// the earlier one.
+func (rt *Runtime) Handle(path string, h http.Handler) {
+	rt.aliasMu.Lock()
+	defer rt.aliasMu.Unlock()
+	if rt.handlers == nil {
+		rt.handlers = make(map[string]http.Handler)
+	}
+	rt.handlers[path] = h
+}
+
+func (rt *Runtime) handler(path string) (http.Handler, bool) {
+	rt.aliasMu.RLock()
+	defer rt.aliasMu.RUnlock()
+	h, ok := rt.handlers[path]
+	return h, ok
 }
 
 // Alias routes requests whose path is prefix, or starts with prefix + "/", to the

@@ -351,3 +351,16 @@ func TestAlias(t *testing.T) {
 		t.Errorf("GET /mesoscope/v1/processes = %d after an alias", code)
 	}
 }
+
+func TestHandle(t *testing.T) {
+	rt, base := newServingRuntime(t, Config{Workers: 1})
+	rt.Handle("/mesoscope/v1/spans", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("spans"))
+	}))
+	if code, body := get(t, base+"/mesoscope/v1/spans"); code != 200 || body != "spans" {
+		t.Errorf("GET /mesoscope/v1/spans = %d %q", code, body)
+	}
+	if code, _ := get(t, base+"/mesoscope/v1/processes"); code != 200 {
+		t.Errorf("GET /mesoscope/v1/processes = %d", code)
+	}
+}

@@ -98,7 +98,8 @@ func (t *linkTable) remoteLinkees(match func(PID) bool) []PID {
 }
 
 func (rt *Runtime) deliverExited(linker, pid PID) {
-	rt.deliver(linker.ID, &event{kind: ExitedEvent, name: pid.String(), from: &pid})
+	s := newSender(pid)
+	rt.deliver(linker.ID, &event{kind: ExitedEvent, name: s.text, from: s})
 }
 
 // link records linker -> to. A local target that does not exist gets an immediate

@@ -20,6 +20,7 @@ const (
 type proc struct {
 	rt   *Runtime
 	pid  PID
+	self sender // pid and its text, the sender of every message this process sends
 	impl Process
 	base *Base
 

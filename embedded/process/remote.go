@@ -97,7 +97,7 @@ func (rt *Runtime) receiveMessage(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotFound)
 		return
 	}
-	e := event{kind: MessageEvent, name: name, from: &from, body: body, header: traceHeader(r.Header)}
+	e := event{kind: MessageEvent, name: name, from: &sender{pid: from, text: fromText}, body: body, header: traceHeader(r.Header)}
 	if !rt.deliver(id, &e) {
 		w.WriteHeader(http.StatusNotFound)
 		return
@@ -155,7 +155,7 @@ func (t *transport) get(addr netip.AddrPort) *conn {
 	return c
 }
 
-func (t *transport) send(from *PID, to PID, name string, body any, header observe.Header) {
+func (t *transport) send(from *sender, to PID, name string, body any, header observe.Header) {
 	if !to.Valid() {
 		t.rt.dropped.Add(1)
 		return
@@ -182,7 +182,7 @@ func (t *transport) send(from *PID, to PID, name string, body any, header observ
 	}
 	var f PID
 	if from != nil {
-		f = *from
+		f = from.pid
 	}
 	c.queue = append(c.queue, outMessage{from: f, to: to, name: name, body: raw, header: header})
 	c.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"runtime"
@@ -116,8 +117,9 @@ type Runtime struct {
 
 	links     linkTable
 	help      helpTable
-	aliasMu   sync.RWMutex
+	aliasMu   sync.RWMutex // guards aliases and handlers
 	aliases   map[string]aliasTarget
+	handlers  map[string]http.Handler
 	transport *transport
 	server    *httpServer
 	metrics   *Metrics
@@ -260,9 +262,11 @@ func (rt *Runtime) Spawn(id string, p Process) (PID, error) {
 	if b.proc != nil {
 		return PID{}, fmt.Errorf("process: spawn %q: already spawned as %s", id, b.proc.pid)
 	}
+	pid := PID{ID: id, Address: rt.addr}
 	pr := &proc{
 		rt:   rt,
-		pid:  PID{ID: id, Address: rt.addr},
+		pid:  pid,
+		self: sender{pid: pid, text: pid.String()},
 		impl: p,
 		base: b,
 		done: make(chan struct{}),
@@ -415,7 +419,7 @@ func (rt *Runtime) lookup(id string) *proc {
 
 // send is every message send: local sends enqueue a MESSAGE event, remote ones go to the
 // transport. parent is the dispatch during which the send happens (nil outside processes).
-func (rt *Runtime) send(parent *worker, from *PID, to PID, name string, body any) {
+func (rt *Runtime) send(parent *worker, from *sender, to PID, name string, body any) {
 	rt.sendCached(parent, from, to, name, body, nil)
 }
 
@@ -435,7 +439,7 @@ func (c *procCache) hit(to *PID) bool {
 		to.Address == c.addr && c.p.state.Load() != stateTerminated
 }
 
-func (rt *Runtime) sendCached(parent *worker, from *PID, to PID, name string, body any, cache *procCache) {
+func (rt *Runtime) sendCached(parent *worker, from *sender, to PID, name string, body any, cache *procCache) {
 	var p *proc
 	if cache != nil && cache.hit(&to) {
 		p = cache.p
@@ -444,7 +448,7 @@ func (rt *Runtime) sendCached(parent *worker, from *PID, to PID, name string, bo
 		if remote {
 			var header observe.Header
 			if rt.needs&observe.NeedMessages != 0 {
-				header = rt.observeSend(parent, observe.KindMessage, name, from, to, true)
+				header = rt.observeSend(parent, observe.KindMessage, name, from, to.String(), true)
 			}
 			rt.transport.send(from, to, name, body, header)
 			return
@@ -457,7 +461,11 @@ func (rt *Runtime) sendCached(parent *worker, from *PID, to PID, name string, bo
 	e := event{kind: MessageEvent, name: name, from: from, body: body}
 	if rt.needs != 0 {
 		if rt.needs&observe.NeedMessages != 0 {
-			e.header = rt.observeSend(parent, observe.KindMessage, name, from, to, false)
+			toText := ""
+			if p != nil {
+				toText = p.self.text
+			}
+			e.header = rt.observeSend(parent, observe.KindMessage, name, from, toText, false)
 		}
 		if rt.needs&observe.NeedTimes != 0 {
 			e.stamp = rt.nanotime()
@@ -468,26 +476,35 @@ func (rt *Runtime) sendCached(parent *worker, from *PID, to PID, name string, bo
 	}
 }
 
-func (rt *Runtime) observeSend(parent *worker, kind observe.Kind, name string, from *PID, to PID, remote bool) observe.Header {
-	m := observe.Message{Kind: kind, Name: name, To: to.String(), Remote: remote}
-	if from != nil {
-		m.From = from.String()
-	}
+func (rt *Runtime) observeSend(parent *worker, kind observe.Kind, name string, from *sender, to string, remote bool) observe.Header {
+	var m *observe.Message
 	var d *observe.Dispatch
 	if parent != nil {
-		d = &parent.d
+		m, d = &parent.msg, &parent.d // the worker's scratch message: no allocation
+	} else {
+		m = new(observe.Message)
 	}
-	rt.obs.MessageSend(d, &m)
-	return m.Header
+	*m = observe.Message{Kind: kind, Name: name, To: to, Remote: remote}
+	if from != nil {
+		m.From = from.text
+	}
+	rt.obs.MessageSend(d, m)
+	h := m.Header
+	m.Header = nil
+	return h
 }
 
 // deliver enqueues an event built by the runtime (dispatch, exited, http) to a local
 // process; it reports false (after purging the event) if there is no such process.
 func (rt *Runtime) deliver(id string, e *event) bool {
+	return rt.deliverTo(rt.lookup(id), e)
+}
+
+// deliverTo is deliver to a process already looked up (nil if there is none).
+func (rt *Runtime) deliverTo(p *proc, e *event) bool {
 	if rt.needs&observe.NeedTimes != 0 && e.stamp == 0 {
 		e.stamp = rt.nanotime()
 	}
-	p := rt.lookup(id)
 	if p == nil || !p.enqueue(e) {
 		e.purge()
 		rt.dropped.Add(1)
@@ -518,7 +535,8 @@ type worker struct {
 	index int
 	wake  chan struct{}
 	d     observe.Dispatch
-	proc  *proc // the process being resumed
+	msg   observe.Message // scratch for MessageSend during a dispatch
+	proc  *proc           // the process being resumed
 }
 
 func (w *worker) loop() {
@@ -596,7 +614,7 @@ func (w *worker) serve(p *proc, e *event) {
 	d.Process, d.Kind, d.Name, d.Header, d.Span = p.pid.ID, e.kind, e.name, e.header, nil
 	d.From = ""
 	if e.from != nil {
-		d.From = e.from.String()
+		d.From = e.from.text
 	}
 	d.Enqueued, d.Begin, d.End = 0, 0, 0
 	if rt.needs&observe.NeedTimes != 0 {
@@ -671,7 +689,7 @@ func (rt *Runtime) cleanup(p *proc) {
 // its process go idle. A producer that is still sending then finds the process running,
 // and neither side pays for a trip through the run queue and a worker wake-up (which
 // costs microseconds on a VM). It is a few microseconds at most.
-const lingerSpins = 1000
+var lingerSpins = 1000
 
 // linger reports whether an event arrived while the worker waited briefly on an empty
 // queue. It does not wait when other processes are waiting for a worker.

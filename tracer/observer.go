@@ -1,0 +1,236 @@
+package tracer
+
+import (
+	"context"
+	"encoding/binary"
+	"math/rand/v2"
+
+	"github.com/mesoscope/mesoscope/embedded/observe"
+)
+
+// maxWorkers is libprocess's upper bound on worker threads (LIBPROCESS_NUM_WORKER_THREADS),
+// and so the number of per-worker states a Tracer may hold.
+const maxWorkers = 1024
+
+// workerState is what one worker goroutine of the runtime owns: the dispatch it is
+// running, the ring its finished spans go to, and its pprof label cache. Only that
+// worker touches cur and labels; the ring is shared with the exporter goroutine.
+type workerState struct {
+	cur    active
+	ring   *ring
+	labels map[labelKey]context.Context
+}
+
+// active is the dispatch a worker is running.
+type active struct {
+	sampled    bool
+	sc         spanContext
+	parent     [8]byte
+	remote     bool
+	traceState string
+	begin      int64
+	tp         string         // this span's traceparent, formatted on the first send
+	fwd        observe.Header // what an unsampled dispatch forwards
+	events     []pointEvent
+}
+
+// Needs asks for every hook, except the clock reads when no root can be sampled (then
+// a dispatch sampled by a remote parent reads the clock itself and has no queue wait).
+func (t *Tracer) Needs() observe.Needs {
+	if t.sampler.never() {
+		return observe.NeedDispatch | observe.NeedMessages | observe.NeedEvents
+	}
+	return observe.NeedAll
+}
+
+// worker returns the state of worker i, creating it on first use.
+func (t *Tracer) worker(i int) *workerState {
+	if uint(i) >= maxWorkers {
+		return nil
+	}
+	if ws := t.workers[i].Load(); ws != nil {
+		return ws
+	}
+	ws := &workerState{ring: newRing(t.cfg.ringSize)}
+	if !t.workers[i].CompareAndSwap(nil, ws) {
+		return t.workers[i].Load()
+	}
+	for {
+		n := t.nworkers.Load()
+		if int32(i) < n || t.nworkers.CompareAndSwap(n, int32(i)+1) {
+			return ws
+		}
+	}
+}
+
+// DispatchBegin decides whether the dispatch is sampled (following the traceparent the
+// event carries, else the root sampler), gives a sampled one a span id, and labels the
+// goroutine for pprof. It neither allocates nor creates SDK spans.
+func (t *Tracer) DispatchBegin(d *observe.Dispatch) {
+	ws := t.worker(d.Worker)
+	if ws == nil {
+		return
+	}
+	if t.cfg.labels {
+		ws.setLabels(d.Process, d.Name)
+	}
+	a := &ws.cur
+	*a = active{}
+	d.Span = ws
+	var parent spanContext
+	hasParent := false
+	if d.Header != nil {
+		if tp, ok := d.Header[headerTraceparent]; ok {
+			parent, hasParent = parseTraceparent(tp)
+		}
+	}
+	if hasParent {
+		a.sampled = t.sampler.child(parent)
+		if !a.sampled {
+			a.fwd = d.Header
+			return
+		}
+		a.sc.traceID, a.parent, a.remote = parent.traceID, parent.spanID, true
+		a.traceState = d.Header[headerTracestate]
+	} else {
+		if t.sampler.never() {
+			return
+		}
+		newTraceID(&a.sc.traceID)
+		if a.sampled = t.sampler.root(&a.sc.traceID); !a.sampled {
+			a.fwd = t.unsampled
+			return
+		}
+	}
+	a.sc.flags = flagSampled
+	newSpanID(&a.sc.spanID)
+	a.begin = d.Begin
+	if a.begin == 0 {
+		a.begin = t.nanotime()
+	}
+}
+
+// DispatchEnd stores a sampled dispatch as one record in the worker's ring, counting it
+// as dropped when the ring is full, and clears the goroutine's pprof labels.
+func (t *Tracer) DispatchEnd(d *observe.Dispatch) {
+	if t.cfg.labels {
+		clearLabels()
+	}
+	ws, ok := d.Span.(*workerState)
+	if !ok {
+		return
+	}
+	a := &ws.cur
+	if !a.sampled {
+		a.fwd = nil
+		return
+	}
+	r := ws.ring.slot()
+	if r == nil {
+		t.dropped.Add(1)
+		a.events = nil
+		return
+	}
+	end := d.End
+	if end == 0 {
+		end = t.nanotime()
+	}
+	*r = record{
+		sc: a.sc, parent: a.parent, remote: a.remote, kind: d.Kind, worker: int32(d.Worker),
+		process: d.Process, name: d.Name, from: d.From, traceState: a.traceState,
+		enqueued: d.Enqueued, begin: a.begin, end: end, events: a.events,
+	}
+	if ws.ring.publish() {
+		t.wakeExporter()
+	}
+	a.events, a.tp, a.traceState = nil, "", ""
+}
+
+// MessageSend injects the sending dispatch's context as W3C traceparent (and
+// tracestate) into the message's header. A sampled dispatch sends its own span as the
+// parent; an unsampled one forwards what it received (or, for a root, a traceparent
+// with the sampled flag clear) so that the whole chain stays unsampled. A send made
+// outside any dispatch carries nothing: the receiving dispatch starts a trace.
+func (t *Tracer) MessageSend(parent *observe.Dispatch, m *observe.Message) {
+	if parent == nil {
+		return
+	}
+	ws, ok := parent.Span.(*workerState)
+	if !ok {
+		return
+	}
+	a := &ws.cur
+	if !a.sampled {
+		if a.fwd == nil {
+			return
+		}
+		if m.Header == nil {
+			m.Header = a.fwd // shared and read-only: never written by this package
+			return
+		}
+		m.Header[headerTraceparent] = a.fwd[headerTraceparent]
+		return
+	}
+	if a.tp == "" {
+		a.tp = formatTraceparent(a.sc)
+	}
+	if m.Header == nil {
+		m.Header = make(observe.Header, 2)
+	}
+	m.Header[headerTraceparent] = a.tp
+	if a.traceState != "" {
+		m.Header[headerTracestate] = a.traceState
+	}
+}
+
+// Event attaches a point event to the dispatch it happened in (a span event, or a child
+// span for the types given to WithEventSpans). An event outside any dispatch becomes a
+// short span of its own, sampled as a root.
+func (t *Tracer) Event(parent *observe.Dispatch, e observe.Event) {
+	pe := pointEvent{typ: e.Type, time: e.Time, attrs: append([]observe.Attr(nil), e.Attrs...)}
+	if parent != nil {
+		if ws, ok := parent.Span.(*workerState); ok {
+			if ws.cur.sampled {
+				ws.cur.events = append(ws.cur.events, pe)
+			}
+			return
+		}
+	}
+	var tid [16]byte
+	newTraceID(&tid)
+	if t.sampler.never() || !t.sampler.root(&tid) {
+		return
+	}
+	rec := record{sc: spanContext{traceID: tid, flags: flagSampled}, kind: kindEvent, events: []pointEvent{pe}}
+	newSpanID(&rec.sc.spanID)
+	// parent.Process is not used: a parent with no Span is a stale record (Initialize
+	// runs outside DispatchBegin/End), so it may name another process.
+	t.sharedMu.Lock()
+	r := t.shared.slot()
+	if r != nil {
+		*r = rec
+		if t.shared.publish() {
+			t.wakeExporter()
+		}
+	}
+	t.sharedMu.Unlock()
+	if r == nil {
+		t.dropped.Add(1)
+	}
+}
+
+// kindEvent marks a record that is a point event with no dispatch around it.
+const kindEvent observe.Kind = 0xff
+
+func newTraceID(id *[16]byte) {
+	for *id == ([16]byte{}) {
+		binary.BigEndian.PutUint64(id[:8], rand.Uint64())
+		binary.BigEndian.PutUint64(id[8:], rand.Uint64())
+	}
+}
+
+func newSpanID(id *[8]byte) {
+	for *id == ([8]byte{}) {
+		binary.BigEndian.PutUint64(id[:], rand.Uint64())
+	}
+}
