@@ -44,7 +44,7 @@ type event struct {
 	inject bool // TERMINATE: purge events queued before it
 	name   string
 	from   *sender // MESSAGE: sender; EXITED: the process that exited; nil if none
-	body   any  // MESSAGE: body (Go value, or []byte from the wire); DISPATCH: task; HTTP: *httpEvent
+	body   any     // MESSAGE: body (Go value, or []byte from the wire); DISPATCH: task; HTTP: *httpEvent
 	header observe.Header
 	stamp  int64 // Runtime.Nanotime at enqueue, when recorded; 0 otherwise
 }
