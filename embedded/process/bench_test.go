@@ -219,8 +219,14 @@ type ponger struct{ Base }
 // BenchmarkRoundTrip measures an actor-to-actor request/response round trip.
 func BenchmarkRoundTrip(b *testing.B) {
 	for _, o := range observers {
-		b.Run(o.name, func(b *testing.B) {
-			rt := newTestRuntime(b, Config{Observer: o.obs})
+		b.Run(o.name, func(b *testing.B) { benchRoundTrip(b, Config{Observer: o.obs}) })
+	}
+}
+
+func benchRoundTrip(b *testing.B, cfg Config) {
+	{
+		{
+			rt := newTestRuntime(b, cfg)
 			po := &ponger{}
 			Install(&po.Base, "ping", func(from PID, m *benchMsg) { po.Send(from, "pong", m) })
 			ppid, _ := rt.Spawn("ponger", po)
@@ -240,7 +246,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 			b.ResetTimer()
 			rt.Send(pid, "start", msg)
 			<-pi.done
-		})
+		}
 	}
 }
 
@@ -248,8 +254,14 @@ func BenchmarkRoundTrip(b *testing.B) {
 // future.
 func BenchmarkDispatchAwait(b *testing.B) {
 	for _, o := range observers {
-		b.Run(o.name, func(b *testing.B) {
-			rt := newTestRuntime(b, Config{Observer: o.obs})
+		b.Run(o.name, func(b *testing.B) { benchDispatchAwait(b, Config{Observer: o.obs}) })
+	}
+}
+
+func benchDispatchAwait(b *testing.B, cfg Config) {
+	{
+		{
+			rt := newTestRuntime(b, cfg)
 			s := newSink(-1)
 			pid, _ := rt.Spawn("target", s)
 			ctx := context.Background()
@@ -261,6 +273,6 @@ func BenchmarkDispatchAwait(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-		})
+		}
 	}
 }

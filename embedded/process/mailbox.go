@@ -176,16 +176,6 @@ func (q *mailbox) peek() *event {
 // readySpins bounds how long the consumer waits for a claimed slot to be written.
 const readySpins = 256
 
-// ready reports, without moving, whether the next slot holds an event (or the next
-// segment has been linked): a cheap check for spinning consumers.
-func (q *mailbox) ready() bool {
-	seg := q.head
-	if q.pos == len(seg.slots) {
-		return seg.next.Load() != nil
-	}
-	return seg.slots[q.pos].ready.Load() == 1
-}
-
 // pop consumes the event peek returned; the pointer stays valid until the next peek.
 func (q *mailbox) pop() {
 	q.pos++

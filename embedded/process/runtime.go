@@ -566,10 +566,7 @@ func (w *worker) resume(p *proc) {
 	}
 	for {
 		var counts [5]uint64
-		for e := p.mbox.peek(); e != nil || p.linger(); e = p.mbox.peek() {
-			if e == nil {
-				continue // linger saw an event arrive
-			}
+		for e := p.mbox.peek(); e != nil; e = p.mbox.peek() {
 			p.mbox.pop()
 			served++
 			if p.state.Load() == stateTerminated ||
@@ -683,24 +680,4 @@ func (rt *Runtime) cleanup(p *proc) {
 	rt.help.remove(p.pid.ID)
 	rt.links.exited(rt, p.pid)
 	close(p.done)
-}
-
-// lingerSpins is how many times a worker looks at an empty queue again before letting
-// its process go idle. A producer that is still sending then finds the process running,
-// and neither side pays for a trip through the run queue and a worker wake-up (which
-// costs microseconds on a VM). It is a few microseconds at most.
-var lingerSpins = 1000
-
-// linger reports whether an event arrived while the worker waited briefly on an empty
-// queue. It does not wait when other processes are waiting for a worker.
-func (p *proc) linger() bool {
-	for range lingerSpins {
-		if p.rt.rq.size.Load() > 0 {
-			return false
-		}
-		if p.mbox.ready() {
-			return true
-		}
-	}
-	return false
 }
