@@ -160,7 +160,7 @@ func (c *config) newOTLP(ctx context.Context) (sdktrace.SpanExporter, error) {
 	case "http/protobuf":
 		var opts []otlptracehttp.Option
 		if endpoint != "" {
-			opts = append(opts, otlptracehttp.WithEndpointURL(endpoint))
+			opts = append(opts, otlptracehttp.WithEndpointURL(httpTracesURL(endpoint)))
 		}
 		if len(headers) > 0 {
 			opts = append(opts, otlptracehttp.WithHeaders(headers))
@@ -234,4 +234,16 @@ func parseKeyValues(name, s string) (map[string]string, error) {
 		out[k] = dv
 	}
 	return out, nil
+}
+
+// httpTracesURL appends the traces path to a base OTLP/HTTP endpoint (no path), as
+// OTEL_EXPORTER_OTLP_ENDPOINT and --otlp_endpoint give it, following the OTLP exporter
+// specification; an endpoint with a path is used as it is.
+func httpTracesURL(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Path != "" && u.Path != "/") {
+		return endpoint
+	}
+	u.Path = "/v1/traces"
+	return u.String()
 }

@@ -377,3 +377,16 @@ func TestAttachTwice(t *testing.T) {
 		t.Errorf("second Attach() = nil, want an error")
 	}
 }
+
+func TestHTTPTracesURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://127.0.0.1:4318", "http://127.0.0.1:4318/v1/traces"},
+		{"http://127.0.0.1:4318/", "http://127.0.0.1:4318/v1/traces"},
+		{"https://collector:4318/custom/traces", "https://collector:4318/custom/traces"},
+	}
+	for _, tc := range tests {
+		if got := httpTracesURL(tc.in); got != tc.want {
+			t.Errorf("httpTracesURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
