@@ -3,6 +3,7 @@ package process
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -141,3 +142,36 @@ func join(ss []string) string {
 	}
 	return out
 }
+
+func TestInitializeIsObservedAsADispatch(t *testing.T) {
+	obs := &recordingObserver{needs: observe.NeedDispatch | observe.NeedMessages}
+	rt := newTestRuntime(t, Config{Workers: 1, Observer: obs})
+	sink := mustSpawn(t, rt, "sink", newRecorder())
+	target := &initSender{to: sink}
+	mustSpawn(t, rt, "target", target)
+	rt.Settle()
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	want := []string{
+		`begin target DISPATCH initialize from=""`,
+		"send MESSAGE note parent=span-initialize",
+		"end initialize span-initialize end>=begin:true",
+	}
+	var got []string
+	for _, l := range obs.lines {
+		if strings.Contains(l, "target") || strings.Contains(l, "parent=span-initialize") || strings.HasPrefix(l, "end initialize") {
+			got = append(got, l)
+		}
+	}
+	if !equal(got, want) {
+		t.Errorf("hooks = %v, want %v", got, want)
+	}
+}
+
+// initSender sends one message from Initialize.
+type initSender struct {
+	Base
+	to PID
+}
+
+func (s *initSender) Initialize() { s.Send(s.to, "note", "hello") }

@@ -560,7 +560,10 @@ func (w *worker) resume(p *proc) {
 	if p.state.Load() == stateBottom {
 		p.state.Store(stateRunning)
 		if init, ok := p.impl.(Initializer); ok {
-			w.protect(p, nil, init.Initialize)
+			// Observers see initialize() as a dispatch named "initialize", so what it
+			// sends (a first ping, a registration) is parented like any handler's sends.
+			e := event{kind: DispatchEvent, name: "initialize", body: funcTask(init.Initialize)}
+			w.serve(p, &e)
 		}
 		served = 1 // Spawn counted the initialization as an event
 	}
