@@ -127,10 +127,11 @@ func TestPingPongIsOneTrace(t *testing.T) {
 	flush(t, tr)
 
 	traces := byTrace(rec.Ended())
-	// The first ping is sent from Initialize (not a dispatch), so the agent's handler is
-	// the root; the second ping is sent by the timeout dispatch.
+	// The first ping is sent from Initialize, which the runtime observes as a dispatch
+	// named "initialize"; the second ping is sent by the timeout dispatch.
 	want := []spanLine{
-		{Name: "slave mesos.internal.PingSlaveMessage", Source: "Slave::ping"},
+		{Name: "slave-observer initialize"},
+		{Name: "slave mesos.internal.PingSlaveMessage", Parent: "slave-observer initialize", Source: "Slave::ping"},
 		{Name: "slave-observer mesos.internal.PongSlaveMessage", Parent: "slave mesos.internal.PingSlaveMessage", Source: "SlaveObserver::pong"},
 	}
 	want2 := []spanLine{
@@ -204,8 +205,8 @@ func TestWireTraceAcrossRuntimes(t *testing.T) {
 	if _, err := rtA.Spawn("slave-observer(1)", obs); err != nil {
 		t.Fatal(err)
 	}
-	// The first ping (from Initialize) is outside a dispatch and B samples no roots:
-	// B records nothing for it. The timeout's ping carries a sampled traceparent.
+	// B samples no roots of its own; both pings (from the observer's initialize and from
+	// its timeout) carry a sampled traceparent from A, so B records exactly those two.
 	rtA.Settle()
 	waitFor(t, func() bool { rtB.Settle(); rtA.Settle(); flush(t, trA); return len(recA.Ended()) >= 1 })
 	rtA.Clock().Advance(10 * time.Second)
@@ -214,7 +215,7 @@ func TestWireTraceAcrossRuntimes(t *testing.T) {
 		rtB.Settle()
 		flush(t, trA)
 		flush(t, trB)
-		return len(recB.Ended()) >= 1 && countNamed(recA.Ended(), "slave-observer mesos.internal.PongSlaveMessage") >= 2
+		return len(recB.Ended()) >= 2 && countNamed(recA.Ended(), "slave-observer mesos.internal.PongSlaveMessage") >= 2
 	})
 	all := append(recA.Ended(), recB.Ended()...)
 	traces := byTrace(all)
@@ -232,8 +233,8 @@ func TestWireTraceAcrossRuntimes(t *testing.T) {
 	if !found {
 		t.Errorf("traces across runtimes = %v\nwant one trace %v", traces, want)
 	}
-	if n := len(recB.Ended()); n != 1 {
-		t.Errorf("runtime B recorded %d spans, want 1 (only the ping with a sampled parent)", n)
+	if n := len(recB.Ended()); n != 2 {
+		t.Errorf("runtime B recorded %d spans, want 2 (the two pings with sampled parents)", n)
 	}
 }
 
