@@ -590,12 +590,13 @@ func (w *worker) resume(p *proc) {
 		// zero and the process is BLOCKED: from here on another worker may resume it,
 		// so this one must not touch it again. Otherwise a producer has raised the
 		// count (its event is on its way into the queue) and we go on.
+		p.current = nil // before the count can reach zero: then p belongs to whoever resumes it next
 		if p.queued.Add(-served) == 0 {
-			p.current = nil
 			w.proc = nil
 			rt.idle()
 			return
 		}
+		p.current = w
 		if served == 0 {
 			runtime.Gosched() // a producer counted its event but has not pushed it yet
 		}
