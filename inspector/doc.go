@@ -44,6 +44,25 @@
 // interface, which mesoscope's master will serve from the allocator's recorded
 // decisions; every answer says which half produced it.
 //
+// # Actor profiles and snapshot bundles
+//
+// ProfileActors polls /__processes__ (and /mesoscope/v1/processes) and builds a
+// github.com/google/pprof profile whose stacks are process → event type →
+// message name, with "queued_events/count" summed over polls and, on
+// mesoscope, "handled_events/count" and "busy/nanoseconds" as deltas over the
+// window; WriteProfile writes it gzipped for `go tool pprof`. Real libprocess
+// exposes only the queues, so on Mesos a profile shows where events wait, not
+// where time is spent.
+//
+// SaveBundle writes a master's raw payloads (state, state-summary, roles,
+// metrics, actors, mesoscope's extras, optionally agents' /state) to one tar.gz
+// with a manifest.json; LoadBundle reads one back within size limits, rejecting
+// path traversal, links and unlisted entries, and Bundle.Client returns a Client
+// whose http.RoundTripper answers from the bundle, so every reader works on a
+// bundle as on a live master. A bundle answers /master/redirect with 200 (the
+// saved master is the leader), ignores query strings, and 404s anything not
+// saved; its client's clock starts at the capture time.
+//
 // # Where it deliberately differs from Mesos
 //
 //   - Resources are flattened as the v0 JSON does (src/common/http.cpp

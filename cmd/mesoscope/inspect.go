@@ -27,6 +27,7 @@ type inspectFlags struct {
 	caFile      string
 	insecure    bool
 	timeout     time.Duration
+	bundle      string
 }
 
 func (f *inspectFlags) register(cmd *cobra.Command) {
@@ -45,10 +46,15 @@ func (f *inspectFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.caFile, "ca-file", "", "PEM CA bundle to verify the master's TLS certificate")
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification")
 	fl.DurationVar(&f.timeout, "timeout", inspector.DefaultTimeout, "timeout of each request")
+	fl.StringVar(&f.bundle, "bundle", "", "read a bundle saved by `mesoscope snapshot save` instead of a live master")
 }
 
 // client builds an inspector client from the flags.
 func (f *inspectFlags) client() (*inspector.Client, error) {
+	if f.bundle != "" {
+		c, _, err := bundleClient(f.bundle)
+		return c, err
+	}
 	principal, secret := f.principal, f.secret
 	if f.credentials != "" {
 		p, s, err := inspector.LoadCredentials(f.credentials)
