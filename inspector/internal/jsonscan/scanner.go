@@ -191,24 +191,7 @@ func (s *Scanner) Object(fn func(key []byte)) bool {
 		if s.err != nil {
 			return true
 		}
-		if s.n == before {
-			s.Skip()
-		}
-		s.ws()
-		if s.pos >= len(s.data) {
-			s.failf("unterminated object")
-			return true
-		}
-		switch s.data[s.pos] {
-		case ',':
-			s.pos++
-		case '}':
-			s.pos++
-			s.depth--
-			s.n++
-			return true
-		default:
-			s.failf("expected ',' or '}' in object, found %q", s.data[s.pos])
+		if s.endMember(before, '}', "object") {
 			return true
 		}
 	}
@@ -244,27 +227,37 @@ func (s *Scanner) Array(fn func(i int)) bool {
 		if s.err != nil {
 			return true
 		}
-		if s.n == before {
-			s.Skip()
-		}
-		s.ws()
-		if s.pos >= len(s.data) {
-			s.failf("unterminated array")
-			return true
-		}
-		switch s.data[s.pos] {
-		case ',':
-			s.pos++
-		case ']':
-			s.pos++
-			s.depth--
-			s.n++
-			return true
-		default:
-			s.failf("expected ',' or ']' in array, found %q", s.data[s.pos])
+		if s.endMember(before, ']', "array") {
 			return true
 		}
 	}
+	return true
+}
+
+// endMember finishes one member of an object or element of an array: it skips a value
+// the callback left untouched (before is the value count when the callback started),
+// then consumes the ',' that continues the container or the closing byte that ends it.
+// It reports whether the container is finished (closed, or an error was recorded).
+func (s *Scanner) endMember(before uint64, closing byte, what string) bool {
+	if s.n == before {
+		s.Skip()
+	}
+	s.ws()
+	if s.pos >= len(s.data) {
+		s.failf("unterminated %s", what)
+		return true
+	}
+	switch s.data[s.pos] {
+	case ',':
+		s.pos++
+		return false
+	case closing:
+		s.pos++
+		s.depth--
+		s.n++
+		return true
+	}
+	s.failf("expected ',' or '%c' in %s, found %q", closing, what, s.data[s.pos])
 	return true
 }
 
