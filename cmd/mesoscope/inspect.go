@@ -95,6 +95,15 @@ func stdoutIsTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// source names where the data comes from, for error messages: the bundle file when
+// --bundle is set, else the master URL.
+func (f *inspectFlags) source() string {
+	if f.bundle != "" {
+		return "bundle " + f.bundle
+	}
+	return f.master
+}
+
 // friendlyError turns the inspector's error kinds into messages that say what to
 // check; the wrapped error keeps the detail.
 func friendlyError(master string, err error) error {
@@ -121,7 +130,7 @@ func (f *inspectFlags) runWatch(cmd *cobra.Command, once func(ctx context.Contex
 	defer stop()
 	w := cmd.OutOrStdout()
 	if f.watch <= 0 {
-		return friendlyError(f.master, once(ctx, w))
+		return friendlyError(f.source(), once(ctx, w))
 	}
 	tick := time.NewTicker(f.watch)
 	defer tick.Stop()
@@ -134,7 +143,7 @@ func (f *inspectFlags) runWatch(cmd *cobra.Command, once func(ctx context.Contex
 			if ctx.Err() != nil {
 				return nil
 			}
-			fmt.Fprintln(cmd.ErrOrStderr(), "mesoscope:", friendlyError(f.master, err))
+			fmt.Fprintln(cmd.ErrOrStderr(), "mesoscope:", friendlyError(f.source(), err))
 		}
 		select {
 		case <-ctx.Done():
