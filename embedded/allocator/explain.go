@@ -66,50 +66,41 @@ type Counts struct {
 
 // Get returns the count for one reason.
 func (c Counts) Get(r Reason) int {
-	switch r {
-	case ReasonOffered:
-		return c.Offered
-	case ReasonInactive:
-		return c.Inactive
-	case ReasonSuppressed:
-		return c.Suppressed
-	case ReasonNothingLeft:
-		return c.NothingLeft
-	case ReasonMinAllocatable:
-		return c.MinAllocatable
-	case ReasonIncapable:
-		return c.Incapable
-	case ReasonQuotaLimit:
-		return c.QuotaLimit
-	case ReasonHeadroom:
-		return c.Headroom
-	case ReasonFiltered:
-		return c.Filtered
+	if f := c.field(r); f != nil {
+		return *f
 	}
 	return 0
 }
 
 func (c *Counts) add(r Reason, n int) {
+	if f := c.field(r); f != nil {
+		*f += n
+	}
+}
+
+// field is the counter of one reason, or nil for an unknown reason.
+func (c *Counts) field(r Reason) *int {
 	switch r {
 	case ReasonOffered:
-		c.Offered += n
+		return &c.Offered
 	case ReasonInactive:
-		c.Inactive += n
+		return &c.Inactive
 	case ReasonSuppressed:
-		c.Suppressed += n
+		return &c.Suppressed
 	case ReasonNothingLeft:
-		c.NothingLeft += n
+		return &c.NothingLeft
 	case ReasonMinAllocatable:
-		c.MinAllocatable += n
+		return &c.MinAllocatable
 	case ReasonIncapable:
-		c.Incapable += n
+		return &c.Incapable
 	case ReasonQuotaLimit:
-		c.QuotaLimit += n
+		return &c.QuotaLimit
 	case ReasonHeadroom:
-		c.Headroom += n
+		return &c.Headroom
 	case ReasonFiltered:
-		c.Filtered += n
+		return &c.Filtered
 	}
+	return nil
 }
 
 // Total returns the sum of all counts.
