@@ -9,11 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"go.uber.org/goleak"
 )
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestRuntimeDemoOverHTTP(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,9 +1,65 @@
-// Package master is mesoscope's Mesos master (src/master/master.cpp of Mesos 1.11.0).
+// Package master is mesoscope's Mesos master (src/master/master.cpp,
+// src/master/http.cpp and src/master/readonly_handler.cpp of Mesos 1.11.0).
 //
-// So far it holds the agent health checker, SlaveObserver: one process per registered
-// agent ("slave-observer(N)") that sends mesos.internal.PingSlaveMessage every
-// agent_ping_timeout (15 s by default) and asks the master to mark the agent unreachable
-// after max_agent_ping_timeouts (5) pings in a row go unanswered. The rest of the master
-// (frameworks, offers, tasks, the scheduler and operator APIs) arrives with the
-// master/agent issue.
+// One process, "master", owns every record: agents (master.go, agents.go),
+// frameworks (framework.go), offers (offers.go) and tasks (tasks.go). It
+// embeds the hierarchical allocator (embedded/allocator, process
+// "allocator") and turns its decisions into offers (Master::offer), one per
+// agent and role, with Mesos's ids: "<master id>-0000" for frameworks,
+// "-S<n>" for agents, "-O<n>" for offers.
+//
+// Agents speak the internal protocol of src/messages/messages.proto
+// (embedded/mesos messages): RegisterSlaveMessage/ReregisterSlaveMessage,
+// StatusUpdateMessage, and the master sends RunTaskMessage, KillTaskMessage,
+// StatusUpdateAcknowledgementMessage, ShutdownFrameworkMessage. Each agent
+// gets a SlaveObserver (observer.go) that pings it every
+// --agent_ping_timeout and marks it unreachable after
+// --max_agent_ping_timeouts misses.
+//
+// Frameworks use the v1 scheduler API at /api/v1/scheduler (and
+// /master/api/v1/scheduler): the checks, status codes and messages of
+// Master::Http::scheduler, a RecordIO stream for SUBSCRIBE with a
+// Mesos-Stream-Id and HEARTBEAT every 15 s, failover within
+// failover_timeout, reconciliation (Master::_reconcileTasks), task
+// validation with TASK_ERROR/REASON_TASK_INVALID, TASK_DROPPED/TASK_LOST on
+// invalid offers or a vanished agent, TASK_UNREACHABLE for partition-aware
+// frameworks.
+//
+// Operators use /api/v1 (GET_HEALTH, GET_VERSION, GET_FLAGS, GET_METRICS,
+// GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_EXECUTORS, GET_TASKS, GET_ROLES,
+// GET_WEIGHTS, UPDATE_WEIGHTS, GET_QUOTA, UPDATE_QUOTA, GET_MASTER,
+// MARK_AGENT_GONE, TEARDOWN, SUBSCRIBE with TASK_ADDED, TASK_UPDATED,
+// AGENT_ADDED, AGENT_REMOVED, FRAMEWORK_ADDED/UPDATED/REMOVED and HEARTBEAT)
+// and the v0 endpoints /master/state, /state-summary, /frameworks, /slaves,
+// /tasks, /roles, /flags, /health, /redirect, /version.
+//
+// # Reading without stalling the master
+//
+// Task, offer and info values are immutable once stored: an update
+// replaces the pointer. A read-only request takes a snapshot on the
+// master's queue (pointer copies, see readonly.Snapshot) and renders it on
+// a goroutine of its own (subpackage readonly), so a big /master/state does
+// not hold up offers and status updates (Mesos 1.7+ batches such requests
+// on the master actor instead).
+//
+// # Where mesoscope differs from Mesos, on purpose
+//
+//   - One standalone master, elected at start: no ZooKeeper, no replicated
+//     log; the registry is in memory (--registry=in_memory), so a restarted
+//     master re-admits reregistering agents it does not know.
+//   - Bodies are JSON only: application/x-protobuf gets 415.
+//   - The scheduler API validates task infos structurally when the call
+//     arrives (embedded/mesos/scheduler.Validate), so such a call gets 400
+//     where Mesos would answer 202 and then TASK_ERROR; tasks that are
+//     invalid against the offer (resources, agent, duplicate ids) get
+//     TASK_ERROR as in Mesos.
+//   - Bodies above the runtime's MaxBodyBytes (16 MiB) get 413 from the
+//     runtime; Mesos has no limit. A SUBSCRIBE client that leaves more
+//     than Config.StreamBuffer unread is disconnected.
+//   - No authentication or authorization yet (another issue), no
+//     maintenance, inverse offers, operation feedback, persistent volumes
+//     or resource providers: those calls answer 501 or are ignored as
+//     Mesos ignores REQUEST.
+//   - A wrong Mesos-Stream-Id answers 400 as Master::Http::scheduler does
+//     (not 403, which Mesos uses for an unsubscribed framework).
 package master

@@ -8,14 +8,14 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/mesoscope/mesoscope/embedded/agent"
 	"github.com/mesoscope/mesoscope/embedded/master"
+	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/process"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-type fakeAgent struct {
+type pingAgent struct {
 	process.Base
 	pings     int
 	connected []bool
@@ -29,8 +29,12 @@ func TestSlaveObserverMarksUnreachableAfterMaxTimeouts(t *testing.T) {
 	defer rt.Stop(context.Background())
 	rt.Clock().Pause()
 
-	a := &fakeAgent{}
-	agent.InstallPing(&a.Base, func(c bool) { a.pings++; a.connected = append(a.connected, c) })
+	a := &pingAgent{}
+	process.Install(&a.Base, mesos.PingSlaveMessageName, func(from process.PID, p mesos.PingSlaveMessage) {
+		a.pings++
+		a.connected = append(a.connected, p.Connected)
+		a.Send(from, mesos.PongSlaveMessageName, mesos.PongSlaveMessage{})
+	})
 	apid, err := rt.Spawn("slave(1)", a)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,18 @@
+package agent
+
+import (
+	"github.com/mesoscope/mesoscope/embedded/process"
+)
+
+// installRoutes registers the agent's endpoints (the route() calls of
+// Slave::initialize): /slave(N)/api/v1, /state, /flags, /health, /monitor/statistics
+// and /containers. The sandboxes are served by the files process (/files/...).
+func (a *Agent) installRoutes() {
+	a.Route("/api/v1", "Agent operator API (v1): POST a JSON agent::Call.", a.serveAPI)
+	a.RouteFunc("/state", "Information about the state of the agent.", a.serveState)
+	a.RouteFunc("/flags", "Exposes the agent's flag configuration.", a.serveFlags)
+	a.RouteFunc("/health", "Health check of the agent: 200 OK with an empty body.",
+		func(*process.Request) process.Response { return process.OK(nil, "") })
+	a.Route("/monitor/statistics", "Resource usage of the agent's running executors.", a.serveStatistics)
+	a.Route("/containers", "Containers of the agent's running executors, with status and resource statistics.", a.serveContainers)
+}

@@ -1,0 +1,182 @@
+package cluster
+
+import (
+	"context"
+	"net"
+	"os/user"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mesoscope/mesoscope/embedded/agent"
+	"github.com/mesoscope/mesoscope/embedded/containerizer"
+	"github.com/mesoscope/mesoscope/embedded/mesos"
+	"github.com/mesoscope/mesoscope/embedded/mesos/scheduler"
+	"github.com/mesoscope/mesoscope/embedded/resources"
+	"github.com/mesoscope/mesoscope/embedded/schedclient"
+)
+
+func startLocal(t *testing.T, agents int) *Local {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := StartLocal(LocalConfig{
+		Listener: ln, WorkDir: t.TempDir(), NumAgents: agents,
+		DefaultAgent: AgentSpec{Resources: "cpus:2;mem:512;disk:1024;ports:[31000-31099]", Hostname: "localhost"},
+		Agent: agent.Config{
+			RegistrationBackoffFactor: 10 * time.Millisecond,
+			StatusUpdateRetryMin:      100 * time.Millisecond, StatusUpdateRetryMax: time.Second,
+			Containerizer: containerizer.Config{Shim: testShim, Isolation: []string{"posix/cpu", "posix/mem"}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := l.Stop(ctx, true); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	})
+	return l
+}
+
+// recorder keeps a framework's updates per task.
+type recorder struct {
+	mu      sync.Mutex
+	states  map[string][]mesos.TaskState
+	msgs    map[string]string
+	changed chan struct{}
+}
+
+func newRecorder() *recorder {
+	return &recorder{states: map[string][]mesos.TaskState{}, msgs: map[string]string{}, changed: make(chan struct{}, 1)}
+}
+
+func (r *recorder) add(s *mesos.TaskStatus) {
+	r.mu.Lock()
+	r.states[s.TaskID.Value] = append(r.states[s.TaskID.Value], s.State)
+	r.msgs[s.TaskID.Value] = s.Message
+	r.mu.Unlock()
+	select {
+	case r.changed <- struct{}{}:
+	default:
+	}
+}
+
+// wait waits (bounded) until task has reached state.
+func (r *recorder) wait(t *testing.T, task string, state mesos.TaskState) []mesos.TaskState {
+	t.Helper()
+	deadline := time.After(60 * time.Second)
+	for {
+		r.mu.Lock()
+		got := append([]mesos.TaskState(nil), r.states[task]...)
+		r.mu.Unlock()
+		for _, s := range got {
+			if s == state {
+				return got
+			}
+			if s.IsTerminal() {
+				r.mu.Lock()
+				msg := r.msgs[task]
+				r.mu.Unlock()
+				t.Fatalf("task %s: states %v (last message %q), want %v", task, got, msg, state)
+			}
+		}
+		select {
+		case <-r.changed:
+		case <-deadline:
+			r.mu.Lock()
+			msg := r.msgs[task]
+			r.mu.Unlock()
+			t.Fatalf("task %s: states %v (last message %q), want %v within 60s", task, got, msg, state)
+		}
+	}
+}
+
+// A framework written against the documented HTTP API only (schedclient)
+// runs real processes on the in-process cluster: one that succeeds, one
+// that fails, one that is killed.
+func TestLocalClusterRunsTasks(t *testing.T) {
+	l := startLocal(t, 2)
+	rec := newRecorder()
+	offers := make(chan mesos.Offer, 16)
+	c, err := schedclient.New(schedclient.Config{
+		Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(t), Name: "e2e"}, AutoAck: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Run(ctx, func(_ context.Context, e *scheduler.Event) {
+			switch e.Type {
+			case scheduler.EventOffers:
+				for _, o := range e.Offers.Offers {
+					offers <- o
+				}
+			case scheduler.EventUpdate:
+				rec.add(&e.Update.Status)
+			}
+		})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil && err != context.Canceled {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	shell := true
+	task := func(id, cmd string, agentID mesos.AgentID) mesos.TaskInfo {
+		return mesos.TaskInfo{Name: id, TaskID: mesos.TaskID{Value: id}, AgentID: agentID,
+			Resources: mesos.ResourcesOf(resources.MustParse("cpus:0.1;mem:32")),
+			Command:   &mesos.CommandInfo{Shell: &shell, Value: &cmd}}
+	}
+	var o mesos.Offer
+	select {
+	case o = <-offers:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no offer within 30s")
+	}
+	if err := c.Launch(ctx, o.ID, task("ok", "echo hello", o.AgentID), task("fails", "exit 3", o.AgentID), task("sleeper", "sleep 60", o.AgentID)); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.wait(t, "ok", mesos.TaskFinished); !containsInOrder(got, mesos.TaskStarting, mesos.TaskRunning, mesos.TaskFinished) {
+		t.Errorf("ok: states %v, want STARTING, RUNNING, FINISHED", got)
+	}
+	rec.wait(t, "fails", mesos.TaskFailed)
+	rec.mu.Lock()
+	msg := rec.msgs["fails"]
+	rec.mu.Unlock()
+	if !strings.Contains(msg, "exited with status 3") {
+		t.Errorf("fails: message %q, want the exit status", msg)
+	}
+	rec.wait(t, "sleeper", mesos.TaskRunning)
+	if err := c.Kill(ctx, mesos.TaskID{Value: "sleeper"}, &o.AgentID); err != nil {
+		t.Fatal(err)
+	}
+	rec.wait(t, "sleeper", mesos.TaskKilled)
+}
+
+func currentUser(t *testing.T) string {
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Username
+}
+
+func containsInOrder(got []mesos.TaskState, want ...mesos.TaskState) bool {
+	i := 0
+	for _, s := range got {
+		if i < len(want) && s == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
+}

@@ -1,0 +1,429 @@
+package master
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/mesoscope/mesoscope/embedded/mesos"
+	"github.com/mesoscope/mesoscope/embedded/process"
+	"github.com/mesoscope/mesoscope/embedded/resources"
+)
+
+// agent is the master's record of a registered agent (struct Slave in
+// src/master/master.hpp).
+type agent struct {
+	id           string
+	info         mesos.AgentInfo // with ID set; never mutated once published
+	pid          process.PID
+	version      string
+	capabilities []mesos.AgentCapability
+
+	registeredTime, reregisteredTime time.Time
+	connected, active                bool
+
+	total resources.Resources
+	// used is what tasks and executors hold, per framework.
+	used map[string]resources.Resources
+	// offered is the sum of outstanding offers on this agent.
+	offered resources.Resources
+
+	// tasks by framework id, then task id (non-terminal or not yet
+	// acknowledged terminal tasks).
+	tasks     map[string]map[string]*mesos.Task
+	executors map[string]map[string]mesos.ExecutorInfo
+	offers    map[string]*offer
+
+	observer *SlaveObserver
+}
+
+func (a *agent) pidKey() string { return a.pid.String() }
+
+func (a *agent) usedTotal() resources.Resources {
+	var out resources.Resources
+	for _, fw := range slices.Sorted(maps.Keys(a.used)) {
+		out.Add(a.used[fw])
+	}
+	return out
+}
+
+func (a *agent) addTask(t *mesos.Task) {
+	fw := t.FrameworkID.Value
+	if a.tasks[fw] == nil {
+		a.tasks[fw] = map[string]*mesos.Task{}
+	}
+	a.tasks[fw][t.TaskID.Value] = t
+	u := a.used[fw]
+	u = u.Plus(t.Resources.Resources)
+	a.used[fw] = u
+}
+
+// releaseTask returns a task's resources (on its first terminal state).
+func (a *agent) releaseTask(t *mesos.Task) {
+	fw := t.FrameworkID.Value
+	if u, ok := a.used[fw]; ok {
+		u = u.Minus(t.Resources.Resources)
+		if u.IsEmpty() {
+			delete(a.used, fw)
+		} else {
+			a.used[fw] = u
+		}
+	}
+}
+
+func (a *agent) removeTask(t *mesos.Task) {
+	fw := t.FrameworkID.Value
+	if ts := a.tasks[fw]; ts != nil {
+		delete(ts, t.TaskID.Value)
+		if len(ts) == 0 {
+			delete(a.tasks, fw)
+		}
+	}
+}
+
+func (a *agent) task(fw, id string) *mesos.Task {
+	return a.tasks[fw][id]
+}
+
+// registerSlave handles RegisterSlaveMessage (Master::registerSlave and
+// __registerSlave): a known PID gets its SlaveRegisteredMessage again, a
+// new agent gets an id, is added to the allocator and gets a health
+// checker.
+func (m *Master) registerSlave(from process.PID, msg mesos.RegisterSlaveMessage) {
+	m.m.registerSlave.Inc()
+	if a, ok := m.agentsByPID[from.String()]; ok {
+		// Mesos: "agent is already registered" — resend the ack.
+		m.log.Info("agent re-sent registration", "agent_id", a.id, "pid", from.String())
+		m.Send(from, mesos.SlaveRegisteredMessageName, m.registered(a.id))
+		return
+	}
+	if err := validateAgentInfo(&msg.Slave); err != nil {
+		m.log.Warn("refusing agent registration", "pid", from.String(), "err", err)
+		m.Send(from, mesos.ShutdownMessageName, mesos.ShutdownMessage{Message: "invalid agent registration: " + err.Error()})
+		return
+	}
+	info := msg.Slave
+	id := m.newAgentID()
+	info.ID = &mesos.AgentID{Value: id}
+	a := m.newAgent(info, from, msg.Version, msg.AgentCapabilities)
+	m.addAgent(a, nil)
+	m.m.slaveRegistrations.Inc()
+	m.log.Info("registered agent", "agent_id", id, "pid", from.String(), "resources", a.total.String())
+	m.Send(from, mesos.SlaveRegisteredMessageName, m.registered(id))
+}
+
+func (m *Master) registered(id string) mesos.SlaveRegisteredMessage {
+	total := m.cfg.AgentPingTimeout.Seconds() * float64(m.cfg.MaxAgentPingTimeouts)
+	return mesos.SlaveRegisteredMessage{SlaveID: mesos.AgentID{Value: id}, Connection: &mesos.MasterSlaveConnection{TotalPingTimeoutSeconds: &total}}
+}
+
+func validateAgentInfo(info *mesos.AgentInfo) error {
+	if info.Hostname == "" {
+		return mesos.Missing("slave.hostname")
+	}
+	if err := resources.ValidateAll(info.Resources.Slice()); err != nil {
+		return mesos.In("slave.resources", err)
+	}
+	return nil
+}
+
+func (m *Master) newAgent(info mesos.AgentInfo, pid process.PID, version string, caps []mesos.AgentCapability) *agent {
+	now := m.now()
+	total := info.Resources.Resources.Clone()
+	if version == "" {
+		version = Version
+	}
+	return &agent{
+		id: info.ID.Value, info: info, pid: pid, version: version, capabilities: caps,
+		registeredTime: now, connected: true, active: true, total: total,
+		used: map[string]resources.Resources{}, tasks: map[string]map[string]*mesos.Task{},
+		executors: map[string]map[string]mesos.ExecutorInfo{}, offers: map[string]*offer{},
+	}
+}
+
+// addAgent is Master::addSlave: record, link, health-check, tell the
+// allocator (with what is already in use) and the operator subscribers.
+func (m *Master) addAgent(a *agent, used map[string]resources.Resources) {
+	m.agents[a.id] = a
+	m.agentsByPID[a.pidKey()] = a
+	delete(m.unreachable, a.id)
+	m.Link(a.pid)
+	obs := NewSlaveObserver(ObserverConfig{
+		Agent: a.pid, AgentID: a.id,
+		PingTimeout: m.cfg.AgentPingTimeout, MaxPingTimeouts: m.cfg.MaxAgentPingTimeouts,
+		Unreachable: func(id string) {
+			process.Do(m.rt, m.Self(), "markUnreachable", func() { m.markUnreachable(id, "health check timed out") })
+		},
+	})
+	if _, err := m.rt.Spawn(m.rt.GenerateID("slave-observer"), obs); err == nil {
+		a.observer = obs
+	}
+	m.alloc.AddAgent(a.id, a.total.Clone(), used)
+	m.publish(m.agentAddedEvent(a))
+}
+
+// reregisterSlave handles ReregisterSlaveMessage (Master::reregisterSlave
+// and its continuations): a registered agent is reconnected; an agent the
+// master marked unreachable, or that it does not know (this master
+// restarted with an in-memory registry), is re-admitted with its tasks and
+// frameworks; an agent marked gone is shut down.
+func (m *Master) reregisterSlave(from process.PID, msg mesos.ReregisterSlaveMessage) {
+	m.m.reregisterSlave.Inc()
+	if msg.Slave.ID == nil || msg.Slave.ID.Value == "" {
+		m.log.Warn("refusing agent reregistration without an id", "pid", from.String())
+		m.Send(from, mesos.ShutdownMessageName, mesos.ShutdownMessage{Message: "invalid agent reregistration: slave.id is missing"})
+		return
+	}
+	id := msg.Slave.ID.Value
+	if _, gone := m.gone[id]; gone {
+		m.Send(from, mesos.ShutdownMessageName, mesos.ShutdownMessage{Message: "Agent has been marked gone"})
+		return
+	}
+	if err := validateAgentInfo(&msg.Slave); err != nil {
+		m.Send(from, mesos.ShutdownMessageName, mesos.ShutdownMessage{Message: "invalid agent reregistration: " + err.Error()})
+		return
+	}
+	if a, ok := m.agents[id]; ok {
+		// Known and registered: the agent restarted or lost its
+		// connection (Master::___reregisterSlave's "already registered" path).
+		if a.pidKey() != from.String() {
+			delete(m.agentsByPID, a.pidKey())
+			a.pid = from
+			m.agentsByPID[a.pidKey()] = a
+			m.Link(from)
+		}
+		a.reregisteredTime = m.now()
+		if !a.connected {
+			a.connected = true
+			a.active = true
+			m.alloc.ActivateAgent(id)
+			if a.observer != nil {
+				obs := a.observer
+				process.Do(m.rt, obs.Self(), "reconnect", obs.Reconnect)
+			}
+		}
+		m.m.slaveReregistrations.Inc()
+		m.reconcileAgentTasks(a, msg.Tasks)
+		m.Send(from, mesos.SlaveReregisteredMessageName, m.reregistered(a))
+		m.publish(m.agentAddedEvent(a))
+		return
+	}
+	// Unreachable or unknown: re-admit with its tasks.
+	_, wasUnreachable := m.unreachable[id]
+	info := msg.Slave
+	a := m.newAgent(info, from, msg.Version, msg.AgentCapabilities)
+	a.reregisteredTime = a.registeredTime
+	for i := range msg.Frameworks {
+		m.recoverFramework(msg.Frameworks[i])
+	}
+	used := map[string]resources.Resources{}
+	for i := range msg.Tasks {
+		t := msg.Tasks[i]
+		fw := m.frameworks[t.FrameworkID.Value]
+		if fw == nil {
+			continue
+		}
+		if wasUnreachable && !fw.partitionAware() {
+			// Mesos shuts down tasks of non-partition-aware frameworks
+			// on an agent coming back from unreachable.
+			continue
+		}
+		if t.State.IsTerminal() {
+			continue
+		}
+		tp := &t
+		a.addTask(tp)
+		fw.addTask(tp)
+		fw.removeUnreachable(t.TaskID.Value)
+		used[fw.id] = used[fw.id].Plus(t.Resources.Resources)
+		m.publish(m.taskAddedEvent(tp))
+	}
+	for i := range msg.ExecutorInfos {
+		e := msg.ExecutorInfos[i]
+		if e.FrameworkID == nil {
+			continue
+		}
+		a.addExecutor(e.FrameworkID.Value, e)
+	}
+	m.addAgent(a, used)
+	if wasUnreachable {
+		for _, fwInfo := range msg.Frameworks {
+			if fwInfo.ID == nil {
+				continue
+			}
+			if fw := m.frameworks[fwInfo.ID.Value]; fw != nil && !fw.partitionAware() {
+				m.Send(from, mesos.ShutdownFrameworkMessageName, mesos.ShutdownFrameworkMessage{FrameworkID: *fwInfo.ID})
+			}
+		}
+	}
+	m.m.slaveReregistrations.Inc()
+	m.log.Info("reregistered agent", "agent_id", id, "pid", from.String(), "tasks", len(msg.Tasks), "was_unreachable", wasUnreachable)
+	m.Send(from, mesos.SlaveReregisteredMessageName, m.reregistered(a))
+}
+
+func (m *Master) reregistered(a *agent) mesos.SlaveReregisteredMessage {
+	r := m.registered(a.id)
+	return mesos.SlaveReregisteredMessage{SlaveID: r.SlaveID, Connection: r.Connection}
+}
+
+// reconcileAgentTasks compares what a reconnecting agent reports with
+// what the master knows: tasks the master believes are on the agent but
+// the agent does not report are lost in transit (Master::reconcileKnownSlave
+// sends TASK_DROPPED/TASK_LOST for launches the agent never saw).
+func (m *Master) reconcileAgentTasks(a *agent, reported []mesos.Task) {
+	have := map[string]bool{}
+	for i := range reported {
+		have[reported[i].FrameworkID.Value+"/"+reported[i].TaskID.Value] = true
+	}
+	for _, fwID := range slices.Sorted(maps.Keys(a.tasks)) {
+		for _, tid := range slices.Sorted(maps.Keys(a.tasks[fwID])) {
+			t := a.tasks[fwID][tid]
+			if have[fwID+"/"+tid] || t.State != mesos.TaskStaging {
+				continue
+			}
+			fw := m.frameworks[fwID]
+			state := mesos.TaskLost
+			if fw != nil && fw.partitionAware() {
+				state = mesos.TaskDropped
+			}
+			m.masterUpdate(t, state, mesos.ReasonAgentReregistered, "Task was not received by the agent")
+		}
+	}
+}
+
+func (a *agent) addExecutor(fw string, e mesos.ExecutorInfo) {
+	if a.executors[fw] == nil {
+		a.executors[fw] = map[string]mesos.ExecutorInfo{}
+	}
+	a.executors[fw][e.ExecutorID.Value] = e
+}
+
+// unregisterSlave handles UnregisterSlaveMessage: the agent is shutting
+// down (Master::unregisterSlave → removeSlave).
+func (m *Master) unregisterSlave(from process.PID, msg mesos.UnregisterSlaveMessage) {
+	a, ok := m.agents[msg.SlaveID.Value]
+	if !ok || a.pidKey() != from.String() {
+		m.log.Warn("ignoring unregistration of an unknown agent", "agent_id", msg.SlaveID.Value, "pid", from.String())
+		return
+	}
+	m.removeAgent(a, "agent unregistered", mesos.ReasonAgentRemoved, false)
+}
+
+// Exited is called when a linked process (an agent) goes away: the agent
+// is disconnected (Master::exited → disconnect for agents); its health
+// checker decides later whether it becomes unreachable.
+func (m *Master) Exited(pid process.PID) {
+	a, ok := m.agentsByPID[pid.String()]
+	if !ok || !a.connected {
+		return
+	}
+	m.log.Info("agent disconnected", "agent_id", a.id, "pid", pid.String())
+	a.connected = false
+	a.active = false
+	m.alloc.DeactivateAgent(a.id)
+	for _, o := range sortedOffers(a.offers) {
+		m.rescindOffer(o, nil)
+	}
+	if a.observer != nil {
+		obs := a.observer
+		process.Do(m.rt, obs.Self(), "disconnect", obs.Disconnect)
+	}
+}
+
+// markUnreachable is Master::markUnreachable (+_markUnreachable): the agent
+// is removed from the allocator, its tasks become TASK_UNREACHABLE
+// (partition-aware frameworks) or TASK_LOST, its offers are rescinded.
+func (m *Master) markUnreachable(id, why string) {
+	a, ok := m.agents[id]
+	if !ok {
+		return
+	}
+	m.m.slaveUnreachableScheduled.Inc()
+	m.m.slaveUnreachableCompleted.Inc()
+	m.log.Warn("marking agent unreachable", "agent_id", id, "reason", why)
+	m.unreachable[id] = unreachableAgent{info: a.info, at: m.now()}
+	m.removeAgent(a, why, mesos.ReasonAgentRemoved, true)
+}
+
+// markGone is MARK_AGENT_GONE: the agent is shut down and its tasks are
+// TASK_GONE_BY_OPERATOR.
+func (m *Master) markGone(id string) error {
+	a, ok := m.agents[id]
+	if _, unreachable := m.unreachable[id]; !ok && !unreachable {
+		return errNotFound("agent " + id)
+	}
+	m.gone[id] = m.now()
+	delete(m.unreachable, id)
+	if ok {
+		m.Send(a.pid, mesos.ShutdownMessageName, mesos.ShutdownMessage{Message: "Agent has been marked gone"})
+		m.removeAgent(a, "agent marked gone by the operator", mesos.ReasonAgentRemovedByOperator, false)
+	}
+	return nil
+}
+
+// removeAgent is Master::removeSlave / _markUnreachable: every task gets a
+// master-generated terminal (or unreachable) update, offers are rescinded,
+// the allocator forgets the agent and the health checker stops.
+func (m *Master) removeAgent(a *agent, why string, reason mesos.TaskStatusReason, unreachable bool) {
+	for _, o := range sortedOffers(a.offers) {
+		m.rescindOffer(o, nil)
+	}
+	for _, fwID := range slices.Sorted(maps.Keys(a.tasks)) {
+		fw := m.frameworks[fwID]
+		for _, tid := range slices.Sorted(maps.Keys(a.tasks[fwID])) {
+			t := a.tasks[fwID][tid]
+			var state mesos.TaskState
+			switch {
+			case reason == mesos.ReasonAgentRemovedByOperator:
+				state = mesos.TaskGoneByOperator
+			case fw != nil && fw.partitionAware() && unreachable:
+				state = mesos.TaskUnreachable
+			case fw != nil && fw.partitionAware():
+				state = mesos.TaskGone
+			default:
+				state = mesos.TaskLost
+			}
+			msg := "Agent " + a.info.Hostname + " removed: " + why
+			if unreachable {
+				msg = "Agent " + a.info.Hostname + " is unreachable: " + why
+			}
+			nt := m.masterUpdate(t, state, reason, msg)
+			a.removeTask(nt)
+			if fw != nil {
+				fw.removeTask(nt, unreachable, m.cfg)
+			}
+		}
+	}
+	delete(m.agents, a.id)
+	delete(m.agentsByPID, a.pidKey())
+	m.Unlink(a.pid)
+	if a.observer != nil {
+		m.rt.Terminate(a.observer.Self(), false)
+	}
+	m.alloc.RemoveAgent(a.id)
+	m.m.slaveRemovals.Inc()
+	m.publish(m.agentRemovedEvent(a.id))
+}
+
+// updateSlave handles UpdateSlaveMessage: only oversubscribed resources
+// are modelled (total = declared + oversubscribed revocable resources).
+func (m *Master) updateSlave(from process.PID, msg mesos.UpdateSlaveMessage) {
+	a, ok := m.agents[msg.SlaveID.Value]
+	if !ok || a.pidKey() != from.String() {
+		return
+	}
+	if msg.UpdateOversubscribedResources == nil || !*msg.UpdateOversubscribedResources {
+		return
+	}
+	total := a.info.Resources.Resources.NonRevocable().Plus(msg.OversubscribedResources.Resources.Revocable())
+	a.total = total
+	m.alloc.UpdateAgent(a.id, total.Clone())
+}
+
+func sortedOffers(os map[string]*offer) []*offer {
+	out := make([]*offer, 0, len(os))
+	for _, k := range slices.Sorted(maps.Keys(os)) {
+		out = append(out, os[k])
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package master
+
+import (
+	"github.com/mesoscope/mesoscope/embedded/master/readonly"
+	"github.com/mesoscope/mesoscope/embedded/mesos"
+	"github.com/mesoscope/mesoscope/embedded/process"
+)
+
+// subscriber is an operator API SUBSCRIBE stream (Master::subscribe for
+// operators, src/master/master.cpp Subscribers).
+type subscriber struct {
+	stream *eventStream
+	timer  *process.Timer
+}
+
+// event builds one operator event's JSON; it is only called when someone
+// is subscribed.
+type event func() []byte
+
+// publish sends an operator event to every subscriber; a subscriber that
+// does not keep up is dropped.
+func (m *Master) publish(e event) {
+	if len(m.subscribers) == 0 {
+		return
+	}
+	data := e()
+	for s := range m.subscribers {
+		if err := s.stream.write(data); err != nil {
+			m.dropSubscriber(s)
+		}
+	}
+}
+
+func (m *Master) addSubscriber(s *eventStream) {
+	sub := &subscriber{stream: s}
+	m.subscribers[sub] = struct{}{}
+	s.onClose(func() {
+		process.Do(m.rt, m.Self(), "operatorSubscriberClosed", func() { m.dropSubscriber(sub) })
+	})
+	_ = s.write(readonly.Subscribed(m.snapshot(), m.cfg.HeartbeatInterval))
+	m.operatorHeartbeat(sub)
+}
+
+func (m *Master) operatorHeartbeat(sub *subscriber) {
+	sub.timer = process.Delay(&m.Base, m.cfg.HeartbeatInterval, m.Self(), "operatorHeartbeat", func() {
+		if _, ok := m.subscribers[sub]; !ok {
+			return
+		}
+		if err := sub.stream.write(readonly.Heartbeat()); err != nil {
+			m.dropSubscriber(sub)
+			return
+		}
+		m.operatorHeartbeat(sub)
+	})
+}
+
+func (m *Master) dropSubscriber(s *subscriber) {
+	if _, ok := m.subscribers[s]; !ok {
+		return
+	}
+	delete(m.subscribers, s)
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.stream.Close()
+}
+
+func (m *Master) agentAddedEvent(a *agent) event {
+	return func() []byte { return readonly.AgentAdded(m.agentView(a)) }
+}
+
+func (m *Master) agentRemovedEvent(id string) event {
+	return func() []byte { return readonly.AgentRemoved(id) }
+}
+
+func (m *Master) taskAddedEvent(t *mesos.Task) event {
+	return func() []byte { return readonly.TaskAdded(t) }
+}
+
+func (m *Master) taskUpdatedEvent(t *mesos.Task, st mesos.TaskStatus) event {
+	return func() []byte { return readonly.TaskUpdated(t.FrameworkID.Value, &st, t.State) }
+}
+
+func (m *Master) frameworkAddedEvent(f *framework) event {
+	return func() []byte { return readonly.FrameworkAdded(m.frameworkView(f)) }
+}
+
+func (m *Master) frameworkUpdatedEvent(f *framework) event {
+	return func() []byte { return readonly.FrameworkUpdated(m.frameworkView(f)) }
+}
+
+func (m *Master) frameworkRemovedEvent(f *framework) event {
+	info := f.info
+	return func() []byte { return readonly.FrameworkRemoved(&info) }
+}

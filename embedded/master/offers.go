@@ -1,0 +1,175 @@
+package master
+
+import (
+	"math"
+	"slices"
+
+	"github.com/mesoscope/mesoscope/embedded/allocator"
+	"github.com/mesoscope/mesoscope/embedded/mesos"
+	"github.com/mesoscope/mesoscope/embedded/mesos/scheduler"
+	"github.com/mesoscope/mesoscope/embedded/process"
+	"github.com/mesoscope/mesoscope/embedded/resources"
+)
+
+// offer is an outstanding offer. resources are what the allocator
+// allocated (with allocation_info); the framework sees wire.
+type offer struct {
+	id, frameworkID, agentID, role string
+	resources                      resources.Resources
+	wire                           *mesos.Offer // immutable once sent
+	timer                          *process.Timer
+}
+
+// offer is Master::offer: the allocator's decisions for one framework
+// become one offer per (agent, role), sent in one OFFERS event. Resources
+// for a framework or agent that went away meanwhile go back to the
+// allocator.
+func (m *Master) offer(frameworkID string, offers []allocator.Offer) {
+	f := m.frameworks[frameworkID]
+	var out []mesos.Offer
+	for _, ao := range offers {
+		a := m.agents[ao.AgentID]
+		if f == nil || !f.active || f.stream == nil || a == nil || !a.active {
+			m.alloc.RecoverResources(frameworkID, ao.AgentID, ao.Resources, nil)
+			continue
+		}
+		o := m.newOffer(f, a, ao)
+		out = append(out, *o.wire)
+	}
+	if len(out) == 0 {
+		return
+	}
+	f.metrics.offersSent.Add(float64(len(out)))
+	m.sendEvent(f, &scheduler.Event{Type: scheduler.EventOffers, Offers: &scheduler.Offers{Offers: out}})
+}
+
+func (m *Master) newOffer(f *framework, a *agent, ao allocator.Offer) *offer {
+	id := m.newOfferID()
+	wireRes := ao.Resources.Clone()
+	var alloc *resources.AllocationInfo
+	if f.info.HasCapability(mesos.FrameworkMultiRole) {
+		alloc = &resources.AllocationInfo{Role: ao.Role}
+	} else {
+		wireRes.Unallocate()
+	}
+	format := resources.FormatPostRefinement
+	if !f.info.HasCapability(mesos.FrameworkReservationRefinement) {
+		format = resources.FormatPreRefinement
+	}
+	var execIDs []mesos.ExecutorID
+	for _, eid := range sortedKeys(a.executors[f.id]) {
+		execIDs = append(execIDs, mesos.ExecutorID{Value: eid})
+	}
+	port := a.info.GetPort()
+	w := &mesos.Offer{
+		ID: mesos.OfferID{Value: id}, FrameworkID: mesos.FrameworkID{Value: f.id}, AgentID: mesos.AgentID{Value: a.id},
+		Hostname: a.info.Hostname,
+		URL: &mesos.URL{Scheme: "http", Address: mesos.Address{Hostname: a.info.Hostname, IP: a.pid.Address.Addr().String(), Port: port},
+			Path: "/" + a.pid.ID},
+		Domain:         a.info.Domain,
+		Resources:      mesos.Resources{Resources: wireRes, Format: format},
+		Attributes:     a.info.Attributes,
+		ExecutorIDs:    execIDs,
+		AllocationInfo: alloc,
+	}
+	o := &offer{id: id, frameworkID: f.id, agentID: a.id, role: ao.Role, resources: ao.Resources.Clone(), wire: w}
+	m.offers[id] = o
+	f.offers[id] = o
+	a.offers[id] = o
+	a.offered.Add(o.resources)
+	if m.cfg.OfferTimeout > 0 {
+		o.timer = process.Delay(&m.Base, m.cfg.OfferTimeout, m.Self(), "offerTimeout", func() {
+			if m.offers[id] == o {
+				m.log.Info("offer timed out", "offer_id", id, "framework_id", f.id)
+				m.rescindOffer(o, nil)
+			}
+		})
+	}
+	m.m.outstandingOffers.Set(float64(len(m.offers)))
+	return o
+}
+
+// removeOffer forgets an offer (Master::removeOffer) without touching the
+// allocator.
+func (m *Master) removeOffer(o *offer) {
+	if o.timer != nil {
+		o.timer.Stop()
+	}
+	delete(m.offers, o.id)
+	if f := m.frameworks[o.frameworkID]; f != nil {
+		delete(f.offers, o.id)
+	}
+	if a := m.agents[o.agentID]; a != nil {
+		delete(a.offers, o.id)
+		a.offered.Subtract(o.resources)
+	}
+	m.m.outstandingOffers.Set(float64(len(m.offers)))
+}
+
+// rescindOffer is Master::rescindOffer: RESCIND to the framework and the
+// resources back to the allocator with filters (none for timeouts and
+// removals).
+func (m *Master) rescindOffer(o *offer, filters *allocator.Filters) {
+	m.removeOffer(o)
+	if f := m.frameworks[o.frameworkID]; f != nil {
+		f.metrics.offersRescinded.Inc()
+		m.sendEvent(f, &scheduler.Event{Type: scheduler.EventRescind, Rescind: &scheduler.Rescind{OfferID: mesos.OfferID{Value: o.id}}})
+	}
+	m.alloc.RecoverResources(o.frameworkID, o.agentID, o.resources, filters)
+}
+
+// decline is Master::decline: each offer of this framework goes back to
+// the allocator with the filter; unknown offer ids are ignored.
+func (m *Master) decline(f *framework, d *scheduler.Decline) {
+	m.m.messagesDeclineOffers.Inc()
+	filters := allocatorFilters(d.Filters)
+	for _, oid := range d.OfferIDs {
+		o := m.offers[oid.Value]
+		if o == nil || o.frameworkID != f.id {
+			m.log.Info("ignoring decline of an unknown offer", "offer_id", oid.Value, "framework_id", f.id)
+			continue
+		}
+		f.metrics.offersDeclined.Inc()
+		m.removeOffer(o)
+		m.alloc.RecoverResources(f.id, o.agentID, o.resources, filters)
+	}
+}
+
+func allocatorFilters(f *mesos.Filters) *allocator.Filters {
+	if f == nil {
+		return nil
+	}
+	if f.RefuseSeconds == nil {
+		return &allocator.Filters{}
+	}
+	v := *f.RefuseSeconds
+	if math.IsNaN(v) {
+		return &allocator.Filters{}
+	}
+	return allocator.RefuseSeconds(v)
+}
+
+// revive and suppress are Master::revive/suppress.
+func (m *Master) revive(f *framework, roles []string) {
+	m.m.messagesReviveOffers.Inc()
+	if len(roles) == 0 {
+		f.suppressedRoles = nil
+	} else {
+		f.suppressedRoles = slices.DeleteFunc(f.suppressedRoles, func(r string) bool { return slices.Contains(roles, r) })
+	}
+	m.alloc.ReviveOffers(f.id, roles)
+}
+
+func (m *Master) suppress(f *framework, roles []string) {
+	m.m.messagesSuppressOffers.Inc()
+	if len(roles) == 0 {
+		f.suppressedRoles = slices.Clone(f.info.AllRoles())
+	} else {
+		for _, r := range roles {
+			if !slices.Contains(f.suppressedRoles, r) {
+				f.suppressedRoles = append(f.suppressedRoles, r)
+			}
+		}
+	}
+	m.alloc.SuppressOffers(f.id, roles)
+}
