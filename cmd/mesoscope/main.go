@@ -9,9 +9,13 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"github.com/mesoscope/mesoscope/embedded/cluster"
 )
 
 func main() {
+	// Agents launch tasks through a re-exec of this binary (the launch shim).
+	cluster.RunShimIfRequested()
 	if err := newRootCommand().Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "mesoscope:", err)
 		os.Exit(1)

@@ -169,43 +169,6 @@ func reservationRoles(rs resources.Resources, dst []string) []string {
 	return dst
 }
 
-// appendV1ResourceList appends rs as a v1 Resource array in format f,
-// keeping the resources keep accepts (nil: all). A resource that cannot
-// be encoded (a NaN scalar) is left out so the output stays valid.
-func appendV1ResourceList(b []byte, rs resources.Resources, f resources.ResourceFormat, keep func(*resources.Resource) bool) []byte {
-	if keep == nil {
-		if out, err := rs.AppendJSON(b, f); err == nil {
-			return out
-		}
-	}
-	b = append(b, '[')
-	n := 0
-	for i := range rs.Len() {
-		r := rs.At(i)
-		if keep != nil && !keep(&r) {
-			continue
-		}
-		copies := max(rs.Count(r), 1)
-		if !r.Shared {
-			copies = 1
-		}
-		for range copies {
-			mark := len(b)
-			if n > 0 {
-				b = append(b, ',')
-			}
-			out, err := r.AppendJSON(b, f)
-			if err != nil {
-				b = b[:mark]
-				continue
-			}
-			b = out
-			n++
-		}
-	}
-	return append(b, ']')
-}
-
 // appendV0AgentFull appends the extra members /master/slaves writes
 // (SlavesWriter::writeSlave): reserved_resources_full (by role),
 // unreserved_resources_full, used_resources_full and
@@ -220,13 +183,13 @@ func appendV0AgentFull(b []byte, a *Agent) []byte {
 		b = appendString(b, role)
 		b = append(b, ':')
 		f := v0Filter{mode: v0ReservedTo, role: role}
-		b = appendV1ResourceList(b, a.Total, resources.FormatEndpoint, f.keep)
+		b = appendV1ResourceList(b, a.Total, resources.FormatEndpoint, f)
 	}
 	b = append(b, `},"unreserved_resources_full":`...)
-	b = appendV1ResourceList(b, a.Total, resources.FormatEndpoint, v0Filter{mode: v0Unreserved}.keep)
+	b = appendV1ResourceList(b, a.Total, resources.FormatEndpoint, v0Filter{mode: v0Unreserved})
 	b = append(b, `,"used_resources_full":`...)
-	b = appendV1ResourceList(b, a.Allocated, resources.FormatEndpoint, nil)
+	b = appendV1ResourceList(b, a.Allocated, resources.FormatEndpoint, v0Filter{})
 	b = append(b, `,"offered_resources_full":`...)
-	b = appendV1ResourceList(b, a.Offered, resources.FormatEndpoint, nil)
+	b = appendV1ResourceList(b, a.Offered, resources.FormatEndpoint, v0Filter{})
 	return b
 }

@@ -15,7 +15,7 @@ func appendV1AgentInfo(b []byte, a *mesos.AgentInfo) []byte {
 	b = appendInt(b, int64(a.GetPort()))
 	if !a.Resources.IsEmpty() {
 		b = append(b, `,"resources":`...)
-		b = appendV1ResourceList(b, a.Resources.Resources, a.Resources.Format, nil)
+		b = appendV1ResourceList(b, a.Resources.Resources, a.Resources.Format, v0Filter{})
 	}
 	if len(a.Attributes) > 0 {
 		b = append(b, `,"attributes":[`...)
@@ -120,7 +120,7 @@ func appendV1Agent(b []byte, a *Agent) []byte {
 	} {
 		if !x.rs.IsEmpty() {
 			b = append(b, x.key...)
-			b = appendV1ResourceList(b, x.rs, resources.FormatEndpoint, nil)
+			b = appendV1ResourceList(b, x.rs, resources.FormatEndpoint, v0Filter{})
 		}
 	}
 	if len(a.Capabilities) > 0 {

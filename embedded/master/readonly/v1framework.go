@@ -106,11 +106,11 @@ func appendV1Framework(b []byte, f *Framework) []byte {
 	}
 	if !f.Allocated.IsEmpty() {
 		b = append(b, `,"allocated_resources":`...)
-		b = appendV1ResourceList(b, f.Allocated, resources.FormatEndpoint, nil)
+		b = appendV1ResourceList(b, f.Allocated, resources.FormatEndpoint, v0Filter{})
 	}
 	if !f.Offered.IsEmpty() {
 		b = append(b, `,"offered_resources":`...)
-		b = appendV1ResourceList(b, f.Offered, resources.FormatEndpoint, nil)
+		b = appendV1ResourceList(b, f.Offered, resources.FormatEndpoint, v0Filter{})
 	}
 	b = append(b, `,"offer_constraints":`...)
 	if f.OfferConstraints != nil {
@@ -168,7 +168,7 @@ func appendV1Offer(b []byte, o *mesos.Offer) []byte {
 	}
 	if !o.Resources.IsEmpty() {
 		b = append(b, `,"resources":`...)
-		b = appendV1ResourceList(b, o.Resources.Resources, o.Resources.Format, nil)
+		b = appendV1ResourceList(b, o.Resources.Resources, o.Resources.Format, v0Filter{})
 	}
 	if len(o.Attributes) > 0 {
 		b = append(b, `,"attributes":[`...)
@@ -239,7 +239,7 @@ func appendV1ExecutorInfo(b []byte, x *mesos.ExecutorInfo) []byte {
 	}
 	if !x.Resources.IsEmpty() {
 		b = append(b, `,"resources":`...)
-		b = appendV1ResourceList(b, x.Resources.Resources, x.Resources.Format, nil)
+		b = appendV1ResourceList(b, x.Resources.Resources, x.Resources.Format, v0Filter{})
 	}
 	if x.Name != "" {
 		b = append(b, `,"name":`...)

@@ -30,7 +30,7 @@ func appendV1Task(b []byte, t *mesos.Task) []byte {
 	b = append(b, '"')
 	if !t.Resources.IsEmpty() {
 		b = append(b, `,"resources":`...)
-		b = appendV1ResourceList(b, t.Resources.Resources, t.Resources.Format, nil)
+		b = appendV1ResourceList(b, t.Resources.Resources, t.Resources.Format, v0Filter{})
 	}
 	if len(t.Statuses) > 0 {
 		b = append(b, `,"statuses":[`...)
@@ -146,7 +146,7 @@ func appendV1Status(b []byte, s *mesos.TaskStatus) []byte {
 		b = append(b, `,"limitation":{`...)
 		if !s.Limitation.Resources.IsEmpty() {
 			b = append(b, `"resources":`...)
-			b = appendV1ResourceList(b, s.Limitation.Resources.Resources, s.Limitation.Resources.Format, nil)
+			b = appendV1ResourceList(b, s.Limitation.Resources.Resources, s.Limitation.Resources.Format, v0Filter{})
 		}
 		b = append(b, '}')
 	}

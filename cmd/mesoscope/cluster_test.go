@@ -1,0 +1,48 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every bad flag of local, master and agent is refused before anything
+// starts, with an error that names the flag.
+func TestClusterCommandFlagErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"local", "--num_agents", "0"}, "--num_agents=0"},
+		{[]string{"local", "--allocation_interval", "soon", "--port", "0"}, "--allocation_interval"},
+		{[]string{"local", "--offer_timeout", "-1secs", "--port", "0"}, "--offer_timeout"},
+		{[]string{"local", "--weights", "web=-2", "--port", "0"}, "--weights"},
+		{[]string{"local", "--roles", "a/..", "--port", "0"}, "--roles"},
+		{[]string{"local", "--ip", "not-an-ip", "--port", "0"}, "--ip"},
+		{[]string{"master", "--port", "70000"}, "--port=70000"},
+		{[]string{"master", "--max_agent_ping_timeouts", "0", "--port", "0"}, "--max_agent_ping_timeouts"},
+		{[]string{"master", "--agent_ping_timeout", "0secs", "--port", "0"}, "--agent_ping_timeout"},
+		{[]string{"agent", "--master", "zk://zk1:2181/mesos", "--work_dir", "x"}, "--master"},
+		{[]string{"agent", "--master", "127.0.0.1", "--work_dir", "x"}, "--master"},
+		{[]string{"agent", "--master", "127.0.0.1:0", "--work_dir", "x"}, "bad port"},
+		{[]string{"agent", "--master", "127.0.0.1:5050"}, "--work_dir is required"},
+		{[]string{"agent", "--master", "127.0.0.1:5050", "--work_dir", "x", "--registration_backoff_factor", "x"}, "--registration_backoff_factor"},
+	}
+	for _, tt := range tests {
+		out, err := runInspect(t, newRootCommand(), tt.args...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("mesoscope %s: err = %v (output %q), want an error containing %q", strings.Join(tt.args, " "), err, out, tt.want)
+		}
+	}
+}
+
+// `mesoscope master` and `mesoscope local` start, serve and stop.
+func TestLocalCommandRuns(t *testing.T) {
+	out, err := runInspect(t, newRootCommand(), "local", "--port", "0", "--num_agents", "2", "--work_dir", t.TempDir(),
+		"--resources", "cpus:1;mem:256;disk:100;ports:[31000-31010]", "--duration", "300ms", "--trace_exporter", "none")
+	if err != nil {
+		t.Fatalf("local: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "with 2 agents") || !strings.Contains(out, "/master/state") {
+		t.Errorf("local output = %q, want the cluster's URLs", out)
+	}
+}

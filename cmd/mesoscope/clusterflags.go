@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/mesoscope/mesoscope/embedded/master"
+	"github.com/mesoscope/mesoscope/embedded/process"
+)
+
+// masterFlags are mesos-master's flags (src/master/flags.cpp) that
+// mesoscope models.
+type masterFlags struct {
+	hostname           string
+	cluster            string
+	allocationInterval string
+	offerTimeout       string
+	weights            string
+	roles              string
+	pingTimeout        string
+	maxPingTimeouts    int
+}
+
+func (f *masterFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.hostname, "hostname", "", "hostname the master advertises (default: its IP)")
+	fs.StringVar(&f.cluster, "cluster", "", "human readable name of the cluster, shown in /master/state")
+	fs.StringVar(&f.allocationInterval, "allocation_interval", "1secs", "period of the batch allocation loop")
+	fs.StringVar(&f.offerTimeout, "offer_timeout", "", "duration after which an unused offer is rescinded (default: never)")
+	fs.StringVar(&f.weights, "weights", "", "role weights, role1=weight1,role2=weight2")
+	fs.StringVar(&f.roles, "roles", "", "comma-separated whitelist of roles (deprecated in Mesos; default: any role)")
+	fs.StringVar(&f.pingTimeout, "agent_ping_timeout", "15secs", "time between health pings to each agent")
+	fs.IntVar(&f.maxPingTimeouts, "max_agent_ping_timeouts", 5, "missed pings before an agent is marked unreachable")
+}
+
+// config checks the flags and returns the master's configuration; every
+// error names the flag.
+func (f *masterFlags) config() (master.Config, error) {
+	var c master.Config
+	var err error
+	if c.AllocationInterval, err = positiveDuration("allocation_interval", f.allocationInterval); err != nil {
+		return c, err
+	}
+	if f.offerTimeout != "" {
+		if c.OfferTimeout, err = positiveDuration("offer_timeout", f.offerTimeout); err != nil {
+			return c, err
+		}
+	}
+	if c.AgentPingTimeout, err = positiveDuration("agent_ping_timeout", f.pingTimeout); err != nil {
+		return c, err
+	}
+	if f.maxPingTimeouts < 1 {
+		return c, fmt.Errorf("--max_agent_ping_timeouts=%d: must be at least 1", f.maxPingTimeouts)
+	}
+	c.MaxAgentPingTimeouts = f.maxPingTimeouts
+	if c.Weights, err = master.ParseWeights(f.weights); err != nil {
+		return c, err
+	}
+	if c.Roles, err = master.ParseRoles(f.roles); err != nil {
+		return c, err
+	}
+	c.Hostname, c.Cluster = f.hostname, f.cluster
+	return c, nil
+}
+
+func positiveDuration(flag, s string) (time.Duration, error) {
+	d, err := process.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("--%s=%q: want a positive duration such as 1secs or 500ms", flag, s)
+	}
+	return d, nil
+}
+
+// listen opens --ip:--port; the error names both flags.
+func listen(ip string, port int) (net.Listener, error) {
+	if port < 0 || port > 65535 {
+		return nil, fmt.Errorf("--port=%d: must be between 0 and 65535", port)
+	}
+	if _, err := netip.ParseAddr(ip); err != nil {
+		return nil, fmt.Errorf("--ip=%q: not an IP address", ip)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
+	if err != nil {
+		return nil, fmt.Errorf("listen on --ip=%s --port=%d: %w", ip, port, err)
+	}
+	return ln, nil
+}
+
+// masterPID turns --master=HOST:PORT into the master's PID, resolving a
+// host name; ZooKeeper URLs are refused (mesoscope has no detector).
+func masterPID(s string) (process.PID, error) {
+	if strings.HasPrefix(s, "zk://") || strings.HasPrefix(s, "file://") {
+		return process.PID{}, fmt.Errorf("--master=%q: mesoscope has no ZooKeeper or file detector; give HOST:PORT", s)
+	}
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "http://"), "master@")
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return process.PID{}, fmt.Errorf("--master=%q: want HOST:PORT: %w", s, err)
+	}
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || p == 0 {
+		return process.PID{}, fmt.Errorf("--master=%q: bad port %q", s, port)
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		ips, lerr := net.LookupHost(host)
+		if lerr != nil || len(ips) == 0 {
+			return process.PID{}, fmt.Errorf("--master=%q: cannot resolve %q: %v", s, host, lerr)
+		}
+		if addr, err = netip.ParseAddr(ips[0]); err != nil {
+			return process.PID{}, fmt.Errorf("--master=%q: %w", s, err)
+		}
+	}
+	return process.PID{ID: master.ID, Address: netip.AddrPortFrom(addr.Unmap(), uint16(p))}, nil
+}
