@@ -55,6 +55,7 @@ const (
 	CausePorts             = "ports"
 	CauseInsufficient      = "insufficient_resources"
 	CauseMarathonDeclined  = "marathon_declined"
+	CauseDeclining         = "declining_offers"
 	CauseMarathonNoOffers  = "marathon_no_offers"
 	CauseHoldsOffers       = "holds_offers"
 	CauseOfferFilters      = "offer_filters"
@@ -797,7 +798,7 @@ func funnelPhrase(reason string) string {
 // causeOrder ranks the causes: the first that applies writes the summary.
 var causeOrder = [...]string{
 	CauseNotFound, CauseCompleted, CauseInactive, CauseMarathonDelayed, CauseSuppressed,
-	CauseNoAgents, CauseQuotaLimit, CauseMarathonDeclined, CauseRole, CauseGPUFiltered,
+	CauseNoAgents, CauseQuotaLimit, CauseMarathonDeclined, CauseDeclining, CauseRole, CauseGPUFiltered,
 	CauseConstraints, CauseReservedElsewhere, CausePorts, CauseInsufficient,
 	CauseDisconnected, CauseOfferFilters, CauseHoldsOffers, CauseDRF,
 	CauseMarathonNoOffers, CauseShouldGetOffers,

@@ -421,3 +421,31 @@ func TestParseDemand(t *testing.T) {
 		t.Errorf("ParseDemand(cpus) error = nil, want one")
 	}
 }
+
+// The allocator's verdicts decide the headline: a framework that is offered
+// agents and holds filters from its own declines is declining offers, not
+// blocked by the GPU agent it may not use.
+func TestAllocatorExplanationHeadline(t *testing.T) {
+	tests := []struct {
+		name     string
+		verdicts string
+		want     string
+	}{
+		{"declining", `{"agent_id":"S0","role":"batch","reason":"offered"},{"agent_id":"S1","role":"batch","reason":"filtered"},{"agent_id":"S2","role":"batch","reason":"incapable"}`, CauseDeclining},
+		{"only gpu agent left", `{"agent_id":"S2","role":"batch","reason":"incapable"}`, CauseGPUFiltered},
+		{"offered, no filters", `{"agent_id":"S0","role":"batch","reason":"offered"},{"agent_id":"S2","role":"batch","reason":"incapable"}`, CauseGPUFiltered},
+		{"nothing left", `{"agent_id":"S0","role":"batch","reason":"nothing_left"}`, CauseInsufficient},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := `{"framework_id":"F1","active":true,"roles":[{"role":"batch","role_share":0.5,"filters":1}],"agents":[` + tt.verdicts + `]}`
+			e, err := decodeAllocatorExplanation([]byte(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := e.Causes[0].Code; got != tt.want {
+				t.Errorf("top cause = %s (%s), want %s", got, e.Summary, tt.want)
+			}
+		})
+	}
+}

@@ -53,8 +53,35 @@ func NewSnapshot(source string, st *State, roles []Role, m Metrics) *Snapshot {
 		s.Offers = st.Offers
 	}
 	s.Roles = roles
+	s.rolesFromRoleList()
 	s.mergeMetrics()
 	return s
+}
+
+// rolesFromRoleList fixes the roles of frameworks whose state did not say
+// (Mesos's /master/state-summary has no "role", so the decoder defaulted
+// them to "*") from the frameworks that /master/roles lists per role.
+func (s *Snapshot) rolesFromRoleList() {
+	listed := map[string][]string{}
+	for _, r := range s.Roles {
+		for _, id := range r.Frameworks {
+			listed[id] = append(listed[id], r.Name)
+		}
+	}
+	if len(listed) == 0 {
+		return
+	}
+	for i := range s.Frameworks {
+		f := &s.Frameworks[i]
+		rs, ok := listed[f.ID]
+		if !ok || (len(f.Roles) == 1 && f.Roles[0] != "*") || len(f.Roles) > 1 {
+			continue
+		}
+		if len(f.Roles) == 1 && slices.Contains(rs, "*") {
+			continue
+		}
+		f.Roles = slices.Sorted(slices.Values(rs))
+	}
 }
 
 // mergeMetrics folds metrics into roles and frameworks and adds roles that appear

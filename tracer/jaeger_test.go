@@ -9,15 +9,21 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/user"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mesoscope/mesoscope/embedded/agent"
 	"github.com/mesoscope/mesoscope/embedded/cluster"
+	"github.com/mesoscope/mesoscope/embedded/containerizer"
 	"github.com/mesoscope/mesoscope/embedded/master"
+	"github.com/mesoscope/mesoscope/embedded/mesos"
+	"github.com/mesoscope/mesoscope/embedded/mesos/scheduler"
 	"github.com/mesoscope/mesoscope/embedded/observe"
 	"github.com/mesoscope/mesoscope/embedded/process"
+	"github.com/mesoscope/mesoscope/embedded/resources"
+	"github.com/mesoscope/mesoscope/embedded/schedclient"
 )
 
 // The end-to-end tests export over OTLP gRPC to a real Jaeger v2 and read the traces
@@ -140,7 +146,11 @@ func shutdown(t *testing.T, tr *Tracer) {
 	}
 }
 
-func TestJaegerRuntimeDemo(t *testing.T) {
+// A framework launches a task on a local cluster (master and agent on one
+// runtime): Jaeger gets the master's and the agent's dispatch spans, the
+// health checks' ping/pong traces, and one trace from the master's
+// handling of the ACCEPT to the agent's RunTaskMessage handler.
+func TestJaegerLocalCluster(t *testing.T) {
 	query, otlp := jaegerEnv(t)
 	service := fmt.Sprintf("mesoscope-master-e2e-%08x", rand.Uint32())
 	tr := newJaegerTracer(t, otlp, service)
@@ -148,36 +158,82 @@ func TestJaegerRuntimeDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := cluster.StartRuntimeDemo(cluster.RuntimeDemoConfig{
-		Listener: ln, Observer: tr, Agents: 2,
-		PingTimeout: 50 * time.Millisecond, MaxPingTimeouts: 2, KillAgentAfter: 200 * time.Millisecond,
+	l, err := cluster.StartLocal(cluster.LocalConfig{
+		Listener: ln, WorkDir: t.TempDir(), NumAgents: 1, Observer: tr,
+		DefaultAgent: cluster.AgentSpec{Resources: "cpus:1;mem:256;disk:100;ports:[31000-31001]", Hostname: "localhost"},
+		Master:       master.Config{AgentPingTimeout: 100 * time.Millisecond},
+		Agent:        agent.Config{RegistrationBackoffFactor: 10 * time.Millisecond, Containerizer: containerizer.Config{Isolation: []string{"posix/cpu", "posix/mem"}}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.Attach(d.Runtime()); err != nil {
+	if err := tr.Attach(l.Runtime()); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(d.Unreachable()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond) // real time: the demo runs on the runtime's real clock
+	finished := make(chan struct{})
+	c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(t), Name: "jaeger-e2e"}, AutoAck: true})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := d.Stop(context.Background()); err != nil {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	launched := false
+	go func() {
+		done <- c.Run(ctx, func(ctx context.Context, e *scheduler.Event) {
+			switch {
+			case e.Type == scheduler.EventOffers && !launched:
+				launched = true
+				o := e.Offers.Offers[0]
+				shell, cmd := true, "true"
+				task := mesos.TaskInfo{Name: "t", TaskID: mesos.TaskID{Value: "t"}, AgentID: o.AgentID,
+					Resources: mesos.ResourcesOf(resources.MustParse("cpus:0.1;mem:32")), Command: &mesos.CommandInfo{Shell: &shell, Value: &cmd}}
+				if err := c.Launch(ctx, o.ID, task); err != nil {
+					t.Errorf("launch: %v", err)
+				}
+			case e.Type == scheduler.EventUpdate && e.Update.Status.State == mesos.TaskFinished:
+				close(finished)
+			}
+		})
+	}()
+	select {
+	case <-finished:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the task did not finish within 30s")
+	}
+	cancel()
+	<-done
+	if err := l.Stop(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 	shutdown(t, tr)
 
-	eventually(t, "master and slave-observer dispatch spans, and a ping/pong in one trace", func() bool {
-		var master, observer, pingPong bool
+	eventually(t, "master and agent spans, a ping/pong, and ACCEPT → RunTaskMessage in one trace", func() bool {
+		var master, agentSpan, pingPong, launch bool
 		for _, trc := range queryTraces(t, query, service) {
+			byID := map[string]string{}
+			for _, s := range trc.Spans {
+				byID[s.SpanID] = s.OperationName
+			}
 			for _, s := range trc.Spans {
 				master = master || strings.HasPrefix(s.OperationName, "master ")
-				observer = observer || strings.HasPrefix(s.OperationName, "slave-observer ")
+				agentSpan = agentSpan || strings.HasPrefix(s.OperationName, "slave ")
+				if s.OperationName == "slave mesos.internal.RunTaskMessage" && len(s.References) > 0 &&
+					strings.HasPrefix(byID[s.References[0].SpanID], "master ") {
+					launch = true
+				}
 			}
 			pingPong = pingPong || pingPongTrace(trc, 1)
 		}
-		return master && observer && pingPong
+		return master && agentSpan && pingPong && launch
 	})
+}
+
+func currentUser(t *testing.T) string {
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Username
 }
 
 func TestJaegerAcrossRuntimes(t *testing.T) {

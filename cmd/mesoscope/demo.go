@@ -3,89 +3,78 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
-	"net"
 	"os"
-	"os/signal"
-	"strconv"
-	"syscall"
 	"time"
 
+	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
 	"github.com/mesoscope/mesoscope/embedded/cluster"
-	"github.com/mesoscope/mesoscope/embedded/process"
 	"github.com/mesoscope/mesoscope/tracer"
 )
 
-// newDemoCommand is `mesoscope demo`. Until the master/agent issue lands the full
-// in-process cluster, it runs the runtime demo: the libprocess-style runtime with a
-// master health-checking agents over Mesos's ping/pong protocol.
+// newDemoCommand is `mesoscope demo`: an in-process cluster with three
+// agents of different shapes and a workload of frameworks on the v1
+// scheduler API, tracing on.
 func newDemoCommand() *cobra.Command {
 	var (
-		ip          string
-		port        int
-		workers     int
-		agents      int
-		pingTimeout string
-		maxTimeouts int
-		killAfter   string
-		duration    time.Duration
-		noTUI       bool
-		traceFlags  tracer.Flags
+		ip         string
+		port       int
+		workers    int
+		workDir    string
+		duration   time.Duration
+		noTUI      bool
+		verbose    bool
+		mf         masterFlags
+		traceFlags tracer.Flags
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the embedded demo (today: the actor runtime, agent health checks and the DRF allocator)",
-		Long: `demo runs mesoscope's embedded demo on this machine.
+		Short: "Run an in-process Mesos cluster with a live workload (master, 3 agents, 5 frameworks)",
+		Long: `demo runs mesoscope's embedded Mesos on this machine and gives it work.
 
-Today it is the runtime demo: one libprocess-style runtime serving on --ip:--port, with a
-"master" process that health-checks --agents "slave(N)" processes through one
-"slave-observer(N)" each, exchanging mesos.internal.PingSlaveMessage and PongSlaveMessage
-exactly as Mesos's SlaveObserver does, and the DRF hierarchical allocator offering the
-agents' resources to a workload of frameworks in two weighted roles (web=2, batch=1) that
-launch short tasks and decline the rest. After --kill_agent_after one agent is terminated
-and, --max_agent_ping_timeouts missed pings later, marked unreachable and removed from the
-allocator. Watch it through:
+The cluster is 'mesoscope local' with three agents of different shapes (agent-1: 4 cpus in
+rack r1; agent-2: 2 cpus in rack r2; agent-gpu: 4 cpus and a GPU in rack r2) and role
+weights web=2, batch=1. Five frameworks talk to the master over the v1 scheduler HTTP API
+only, exactly as a framework written for Mesos would:
 
-  /__processes__                       every process and its pending events (libprocess's JSON)
-  /mesoscope/v1/processes              queue depths, oldest event age, events handled
-  /mesoscope/v1/allocator?format=text  every allocation cycle: DRF order, shares, and why
-                                       each framework did or did not get each agent
-  /mesoscope/v1/spans                  the tracer's recent spans (one per dispatch, sampled)
-  /metrics/snapshot                    allocator/mesos/..., master/slaves_active, ...
-  /help                                every endpoint
+  web-frontend       role web    keeps 3 tasks of 0.5 cpus running (20-40 s each)
+  web-api            role web    keeps 2 tasks of 1 cpu running; every 4th fails
+  batch-etl          role batch  short tasks on whatever is left; every 5th fails
+  gpu-trainer        role batch  one task with a GPU (only it gets the GPU agent)
+  analytics-waiting  role batch  wants 6 cpus, which no agent has: Waiting forever
 
-The full cluster (master, DRF allocator, agents running tasks, the TUI) replaces it as
-those parts land; --no-tui is accepted and is the only mode until the TUI exists.
+Tasks are real processes ('sleep', through the Mesos-style containerizer). Tracing is on:
+spans stay in memory (/mesoscope/v1/spans) and, with --trace_exporter otlp or
+OTEL_EXPORTER_OTLP_ENDPOINT, go to Jaeger or any OTLP collector.
 
-Tracing is on: spans stay in memory (/mesoscope/v1/spans) and, with --trace_exporter otlp
-or OTEL_EXPORTER_OTLP_ENDPOINT, go to Jaeger or any OTLP collector.`,
+The TUI arrives with its own issue; today the demo runs headless (--no-tui is accepted)
+and prints where to look. Ctrl-C stops it: the frameworks go, their tasks are killed,
+and a summary is printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ping, err := process.ParseDuration(pingTimeout)
-			if err != nil || ping <= 0 {
-				return fmt.Errorf("demo: --agent_ping_timeout=%q: want a positive duration such as 2secs", pingTimeout)
-			}
-			kill, err := process.ParseDuration(killAfter)
+			mcfg, err := mf.config()
 			if err != nil {
-				return fmt.Errorf("demo: --kill_agent_after=%q: want a duration such as 10secs, or 0 to keep every agent", killAfter)
+				return fmt.Errorf("demo: %w", err)
 			}
-			if maxTimeouts < 1 {
-				return fmt.Errorf("demo: --max_agent_ping_timeouts=%d: must be at least 1", maxTimeouts)
+			if workDir == "" {
+				if workDir, err = os.MkdirTemp("", "mesoscope-demo-"); err != nil {
+					return fmt.Errorf("demo: --work_dir: %w", err)
+				}
+				defer os.RemoveAll(workDir)
 			}
-			if agents < 1 || agents > 10000 {
-				return fmt.Errorf("demo: --agents=%d: must be between 1 and 10000", agents)
-			}
-			if port < 0 || port > 65535 {
-				return fmt.Errorf("demo: --port=%d: must be between 0 and 65535", port)
-			}
-			addr := net.JoinHostPort(ip, strconv.Itoa(port))
-			ln, err := net.Listen("tcp", addr)
+			ln, err := listen(ip, port)
 			if err != nil {
-				return fmt.Errorf("demo: listen on --ip=%s --port=%d: %w", ip, port, err)
+				return fmt.Errorf("demo: %w", err)
 			}
-			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			level := slog.LevelWarn
+			if verbose {
+				level = slog.LevelInfo
+			}
+			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			mcfg.Logger = logger
 			opts, err := traceFlags.Options(cmd.OutOrStdout())
 			if err != nil {
 				ln.Close()
@@ -96,11 +85,7 @@ or OTEL_EXPORTER_OTLP_ENDPOINT, go to Jaeger or any OTLP collector.`,
 				ln.Close()
 				return fmt.Errorf("demo: tracer: %w", err)
 			}
-			d, err := cluster.StartRuntimeDemo(cluster.RuntimeDemoConfig{
-				Listener: ln, Workers: workers, Agents: agents,
-				PingTimeout: ping, MaxPingTimeouts: maxTimeouts, KillAgentAfter: kill,
-				Logger: logger, Observer: tr,
-			})
+			d, err := cluster.StartDemo(cluster.DemoConfig{Listener: ln, WorkDir: workDir, Workers: workers, Observer: tr, Logger: logger, Master: mcfg})
 			if err != nil {
 				ln.Close()
 				tr.Shutdown(context.Background())
@@ -110,48 +95,65 @@ or OTEL_EXPORTER_OTLP_ENDPOINT, go to Jaeger or any OTLP collector.`,
 				return fmt.Errorf("demo: tracer: %w", err)
 			}
 			d.Runtime().Handle("/mesoscope/v1/spans", tr.Memory())
-			base := "http://" + ln.Addr().String()
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "mesoscope runtime demo on %s (%d workers, %d agents)\n\n", base, d.Runtime().Workers(), agents)
-			for _, ep := range []string{"/__processes__", "/mesoscope/v1/processes", "/mesoscope/v1/allocator?format=text&limit=1", "/mesoscope/v1/spans?limit=5", "/metrics/snapshot", "/help"} {
-				fmt.Fprintf(out, "  curl -s '%s%s'\n", base, ep)
+			base := d.URL()
+			fmt.Fprintf(out, "mesoscope demo: master at %s, 3 agents, 5 frameworks (work_dir %s)\n\n", base, workDir)
+			for _, ep := range []string{
+				"/master/state-summary               agents, frameworks and task counts (Mesos's JSON)",
+				"/mesoscope/v1/allocator?format=text every allocation cycle: DRF order, shares, why not",
+				"/__processes__                      every actor and its queue (libprocess's JSON)",
+				"/mesoscope/v1/spans?limit=5         the tracer's recent spans",
+				"/metrics/snapshot                   master/*, allocator/*, slave/* metrics",
+			} {
+				fmt.Fprintf(out, "  %s%s\n", base, ep)
 			}
-			fmt.Fprintf(out, "\n  go run ./cmd/mesoscope inspect actors --master %s\n", base)
-			fmt.Fprintf(out, "  go run ./cmd/mesoscope inspect metrics --prefix allocator/ --master %s\n", base)
+			fmt.Fprintf(out, "\n  go run ./cmd/mesoscope inspect tasks --master %s\n", base)
+			fmt.Fprintf(out, "  go run ./cmd/mesoscope inspect roles --master %s\n", base)
+			fmt.Fprintf(out, "  go run ./cmd/mesoscope why analytics-waiting --master %s\n", base)
 			fmt.Fprintf(out, "\nCtrl-C stops it.\n")
-
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			if duration > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, duration)
-				defer cancel()
-			}
-			<-ctx.Done()
-			stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := d.Stop(stopCtx); err != nil {
-				return fmt.Errorf("demo: stop: %w", err)
-			}
-			if err := tr.Shutdown(stopCtx); err != nil {
-				return fmt.Errorf("demo: tracer shutdown: %w", err)
-			}
-			st := tr.Stats()
-			fmt.Fprintf(out, "spans: %d recorded, %d dropped, %d failed exports\n", st.Spans, st.Dropped, st.ExportFailed)
-			fmt.Fprintf(out, "stopped; agents marked unreachable: %v\n", d.Unreachable())
-			return nil
+			_ = noTUI
+			return waitAndStop(cmd.Context(), duration, func(ctx context.Context) error {
+				stats := d.Stats()
+				err := d.Stop(ctx)
+				if terr := tr.Shutdown(ctx); err == nil {
+					err = terr
+				}
+				printDemoStats(out, stats)
+				st := tr.Stats()
+				fmt.Fprintf(out, "spans: %d recorded, %d dropped, %d failed exports\n", st.Spans, st.Dropped, st.ExportFailed)
+				return err
+			})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&ip, "ip", "127.0.0.1", "IP address to listen on (loopback by default)")
 	f.IntVar(&port, "port", 5050, "port to listen on (Mesos's master port); 0 picks a free one")
 	f.IntVar(&workers, "workers", 0, "worker goroutines of the runtime (0: LIBPROCESS_NUM_WORKER_THREADS, else the number of CPUs)")
-	f.IntVar(&agents, "agents", 3, "number of agents the master health-checks")
-	f.StringVar(&pingTimeout, "agent_ping_timeout", "2secs", "the master's --agent_ping_timeout (Mesos's default is 15secs; the demo is faster)")
-	f.IntVar(&maxTimeouts, "max_agent_ping_timeouts", 5, "missed pings before an agent is marked unreachable")
-	f.StringVar(&killAfter, "kill_agent_after", "10secs", "terminate the last agent after this long (0 keeps them all)")
+	f.StringVar(&workDir, "work_dir", "", "directory for the agents' sandboxes (default: a temporary directory removed at exit)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
 	f.BoolVar(&noTUI, "no-tui", false, "run headless and print the URLs (the only mode until the TUI lands)")
+	f.BoolVar(&verbose, "verbose", false, "log what the master and agents do (info level)")
+	mf.register(f)
 	traceFlags.Register(f)
 	return cmd
+}
+
+func printDemoStats(out io.Writer, stats []cluster.FrameworkStats) {
+	t := table.NewWriter()
+	t.SetOutputMirror(out)
+	t.SetStyle(table.StyleLight)
+	t.AppendHeader(table.Row{"framework", "role", "wants per task", "launched", "running", "finished", "failed", "killed", "offers declined", "status"})
+	for _, s := range stats {
+		status := "running tasks"
+		switch {
+		case s.Waiting && s.OffersReceived == 0:
+			status = "Waiting: no offers"
+		case s.Waiting:
+			status = "Waiting: no offer was big enough"
+		case s.Running == 0:
+			status = "idle"
+		}
+		t.AppendRow(table.Row{s.Name, s.Role, s.Wants, s.Launched, s.Running, s.Finished, s.Failed, s.Killed, s.OffersDeclined, status})
+	}
+	t.Render()
 }

@@ -211,18 +211,15 @@ func (a *Agent) Stop(ctx context.Context, killTasks bool) error {
 	})
 	err := a.rt.Wait(ctx, a.Self())
 	if err != nil {
-		// Out of time: terminate now and destroy what is left.
-		a.rt.Terminate(a.Self(), true)
-		a.rt.Wait(context.Background(), a.Self())
-		if a.cont != nil {
-			m := a.cont.Containerizer()
-			ids, _ := m.Containers(context.Background())
-			for _, id := range ids {
-				if !id.HasParent() && (killTasks || !a.checkpointedContainer(id.Value)) {
-					m.Destroy(context.Background(), id)
-				}
-			}
+		// Out of time: destroy the containers being shut down at once (SIGKILL); the
+		// agent then terminates as their terminations come in.
+		process.Do(a.rt, a.Self(), "forceShutdown", a.forceShutdown)
+		wctx, cancel := context.WithTimeout(context.Background(), forceStopTimeout)
+		if a.rt.Wait(wctx, a.Self()) != nil {
+			a.rt.Terminate(a.Self(), true)
+			a.rt.Wait(context.Background(), a.Self())
 		}
+		cancel()
 	}
 	if a.cont != nil {
 		a.rt.Wait(context.Background(), a.contPID)
@@ -234,23 +231,28 @@ func (a *Agent) Stop(ctx context.Context, killTasks bool) error {
 	return nil
 }
 
-// Done is closed when the agent process has terminated (after Stop, a
-// ShutdownMessage, or the runtime stopping).
-func (a *Agent) Done() <-chan struct{} { return a.done }
+// forceStopTimeout bounds how long Stop waits for destroyed containers after its
+// context ended.
+const forceStopTimeout = 10 * time.Second
 
-// checkpointedContainer reports whether a container belongs to a checkpointing
-// framework. It is read after the agent terminated, when nothing else touches the
-// frameworks.
-func (a *Agent) checkpointedContainer(containerID string) bool {
-	for _, f := range a.frameworks {
-		for _, e := range f.executors {
-			if e.containerID == containerID {
-				return f.info.Checkpoint
+// forceShutdown destroys, without grace, the containers of every framework being
+// shut down.
+func (a *Agent) forceShutdown() {
+	for _, f := range a.sortedFrameworks() {
+		if f.state != frameworkTerminating {
+			continue
+		}
+		for _, e := range f.sortedExecutors() {
+			if e.launched && !e.reaped {
+				a.cont.Destroy(containerizer.ContainerID{Value: e.containerID})
 			}
 		}
 	}
-	return false
 }
+
+// Done is closed when the agent process has terminated (after Stop, a
+// ShutdownMessage, or the runtime stopping).
+func (a *Agent) Done() <-chan struct{} { return a.done }
 
 // ensureContainerizer spawns the agent's containerizer once the agent has an ID (it
 // names sandboxes and checkpoints after it).

@@ -27,7 +27,7 @@
 // for partition-aware frameworks). The agent states are Mesos's: RECOVERING,
 // DISCONNECTED, RUNNING, TERMINATING.
 //
-// Tasks (run.go, kill.go) go through the embedded containerizer (one
+// Tasks (run.go, executor.go, kill.go) go through the embedded containerizer (one
 // containerizer.Process per agent, spawned once the agent has its ID). Every
 // timer — registration backoff, ping timeout, status update retries, kill
 // escalation — is on the runtime's clock, so tests Pause and Advance it.
@@ -38,6 +38,11 @@
 // disconnected, and checkpointed as length-prefixed records in
 // work_dir/meta/slaves/<agent>/frameworks/<fw>/executors/<ex>/runs/<container>/
 // tasks/<task>/task.updates for checkpointing frameworks (checkpoint.go).
+//
+// Observation: every status update the agent generates is a "task.state" point
+// event (task_id, framework_id, state, reason), and every executor whose container
+// ended an "executor.terminated" event (executor_id, framework_id, container_id).
+// Snapshot hands out a deep copy of the agent's state for in-process readers.
 //
 // HTTP: /slave(N)/state (v0 shape), /slave(N)/api/v1 (GET_HEALTH, GET_FLAGS,
 // GET_VERSION, GET_METRICS, GET_LOGGING_LEVEL, GET_STATE, GET_FRAMEWORKS,

@@ -27,7 +27,7 @@ const (
 )
 
 // maxReadLength caps one /files/read (16 pages, as FilesProcess::_read caps it).
-var maxReadLength = int64(os.Getpagesize() * 16)
+func maxReadLength() int64 { return int64(os.Getpagesize() * 16) }
 
 // Files is the files process (src/files/files.cpp FilesProcess): directories and files
 // attached under virtual paths, browsable with /files/browse and readable with
@@ -369,7 +369,7 @@ func (f *Files) read(r *process.Request) process.Response {
 	if length < 0 {
 		length = size - start
 	}
-	length = min(length, maxReadLength)
+	length = min(length, maxReadLength())
 	buf := make([]byte, length)
 	n, err := file.ReadAt(buf, start)
 	if err != nil && !errors.Is(err, io.EOF) {

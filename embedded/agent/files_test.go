@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,6 +51,7 @@ func newFilesEnv(t *testing.T) *filesEnv {
 	write(filepath.Join(dir, "sub", "b.txt"), "b")
 	write(filepath.Join(tmp, "sandbox2", "secret"), "secret")
 	write(filepath.Join(tmp, "log.txt"), "log line\n")
+	write(filepath.Join(dir, "big"), strings.Repeat("x", 100000))
 	for link, target := range map[string]string{"inner": "hello.txt", "etc": "/etc", "sibling": "../sandbox2/secret"} {
 		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
 			t.Fatal(err)
@@ -123,6 +125,8 @@ func TestFilesRead(t *testing.T) {
 		{url.Values{"path": {"/sandbox/inner"}, "offset": {"0"}, "length": {"5"}}, 200, readResult{Data: "hello"}},
 		{url.Values{"path": {"/sandbox/sub/b.txt"}, "offset": {"0"}}, 200, readResult{Data: "b"}},
 		{url.Values{"path": {"/log"}, "offset": {"0"}}, 200, readResult{Data: "log line\n"}},
+		{url.Values{"path": {"/sandbox/big"}, "offset": {"99990"}}, 200, readResult{Data: "xxxxxxxxxx", Offset: 99990}},
+		{url.Values{"path": {"/sandbox/big"}, "offset": {"0"}}, 200, readResult{Data: strings.Repeat("x", os.Getpagesize()*16)}},
 		{url.Values{"path": {"/sandbox/hello.txt"}, "offset": {"-2"}}, 400, readResult{}},
 		{url.Values{"path": {"/sandbox/hello.txt"}, "offset": {"x"}}, 400, readResult{}},
 		{url.Values{"path": {"/sandbox/hello.txt"}, "length": {"-5"}}, 400, readResult{}},
@@ -162,6 +166,7 @@ func TestFilesBrowse(t *testing.T) {
 	// The symlinks are listed with their targets' modes (stat, as Mesos does); the
 	// broken-out ones resolve too, since listing is not reading.
 	want := []string{
+		"/sandbox/big -rw-r--r--",
 		"/sandbox/etc drwxr-xr-x",
 		"/sandbox/hello.txt -rw-r--r--",
 		"/sandbox/inner -rw-r--r--",

@@ -259,3 +259,12 @@ func (a *Agent) terminateAll(all bool) {
 	}
 	a.maybeTerminate()
 }
+
+// shutdownGrace is the executor's shutdown grace period: ExecutorInfo's, else
+// --executor_shutdown_grace_period.
+func (a *Agent) shutdownGrace(e *executor) time.Duration {
+	if e.info.ShutdownGracePeriod != nil && e.info.ShutdownGracePeriod.Nanoseconds >= 0 {
+		return e.info.ShutdownGracePeriod.Duration()
+	}
+	return a.cfg.ExecutorShutdownGracePeriod
+}

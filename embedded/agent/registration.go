@@ -13,15 +13,19 @@ import (
 // subset of AGENT_CAPABILITIES() (src/slave/constants.cpp) that mesoscope's agent
 // implements. RESOURCE_PROVIDER, RESIZE_VOLUME, AGENT_OPERATION_FEEDBACK,
 // AGENT_DRAINING and TASK_RESOURCE_LIMITS are left out.
-var capabilities = []mesos.AgentCapabilityType{
-	mesos.AgentHierarchicalRole,
-	mesos.AgentMultiRole,
-	mesos.AgentReservationRefinement,
+func capabilities() []mesos.AgentCapabilityType {
+	return []mesos.AgentCapabilityType{
+		mesos.AgentHierarchicalRole,
+		mesos.AgentMultiRole,
+		mesos.AgentReservationRefinement,
+	}
 }
 
+// agentCapabilities returns the capabilities as AgentInfo.Capability messages.
 func agentCapabilities() []mesos.AgentCapability {
-	out := make([]mesos.AgentCapability, len(capabilities))
-	for i, c := range capabilities {
+	caps := capabilities()
+	out := make([]mesos.AgentCapability, len(caps))
+	for i, c := range caps {
 		out[i] = mesos.AgentCapability{Type: c}
 	}
 	return out

@@ -211,3 +211,44 @@ func TestIgnoresMessagesFromOtherMasters(t *testing.T) {
 		t.Errorf("state after a registration from another master = %v, want DISCONNECTED", got)
 	}
 }
+
+func TestReregistrationCarriesTasksAndResumesUpdates(t *testing.T) {
+	e := newEnv(t)
+	e.registerAgent(t)
+	e.runTask(testFramework("fw1"), commandTask("t1", "sleep 60"))
+	starting := e.master.next(t) // not acknowledged: the stream holds it
+	waitTaskState(t, e, "t1", mesos.TaskRunning)
+
+	// The master says the agent is disconnected: the agent pauses its updates and
+	// re-registers with its tasks.
+	e.master.send(e.agent.Self(), mesos.PingSlaveMessageName, mesos.PingSlaveMessage{Connected: false})
+	e.rt.Settle()
+	for i := 0; i < 40 && len(e.master.reregistrations()) == 0; i++ {
+		e.rt.Clock().Advance(100 * time.Millisecond)
+		e.rt.Settle()
+	}
+	re := e.master.reregistrations()
+	if len(re) != 1 {
+		t.Fatalf("reregistrations = %d, want 1", len(re))
+	}
+	var tasks []string
+	for _, tk := range re[0].Tasks {
+		st := ""
+		if tk.StatusUpdateState != nil {
+			st = tk.StatusUpdateState.String()
+		}
+		tasks = append(tasks, tk.TaskID.Value+" "+tk.State.String()+" "+st)
+	}
+	if diff := cmp.Diff([]string{"t1 TASK_RUNNING TASK_STARTING"}, tasks); diff != "" {
+		t.Errorf("re-registered tasks (-want +got):\n%s", diff)
+	}
+	if len(re[0].Frameworks) != 1 || re[0].Frameworks[0].ID.Value != "fw1" || len(re[0].ExecutorInfos) != 0 {
+		t.Errorf("re-registered frameworks %v executors %v, want fw1 and no executor infos (command executors are not re-registered)",
+			re[0].Frameworks, re[0].ExecutorInfos)
+	}
+	// Re-registered: the unacknowledged head goes out again at once.
+	again := e.master.next(t)
+	if string(again.UUID) != string(starting.UUID) {
+		t.Errorf("update after re-registration = %s, want the unacknowledged TASK_STARTING again", describe(again))
+	}
+}

@@ -166,7 +166,7 @@ func (a *Agent) stateJSON() StateJSON {
 		Frameworks:                   []FrameworkJSON{},
 		CompletedFrameworks:          []FrameworkJSON{},
 	}
-	for _, c := range capabilities {
+	for _, c := range capabilities() {
 		s.Capabilities = append(s.Capabilities, c.String())
 	}
 	for role, rs := range total.Reservations() {

@@ -146,8 +146,8 @@ func (a *Agent) manage(u mesos.StatusUpdate, open func() (io.WriteCloser, error)
 		a.log.Error("Failed to handle status update", "err", err)
 		return
 	}
-	if fwd != nil {
-		a.performForward(*fwd)
+	if fwd.Valid() {
+		a.performForward(fwd)
 	}
 }
 
@@ -159,13 +159,17 @@ func (a *Agent) performForward(fwd Forward) {
 		t.Stop()
 	}
 	key, seq := fwd.Key, fwd.Seq
-	a.retryTimers[key] = process.Delay(&a.Base, fwd.Interval, a.Self(), "statusUpdateTimeout", func() {
-		delete(a.retryTimers, key)
-		if next := a.updates.Timeout(key, seq); next != nil {
+	var timer *process.Timer
+	timer = process.Delay(&a.Base, fwd.Interval, a.Self(), "statusUpdateTimeout", func() {
+		if a.retryTimers[key] == timer {
+			delete(a.retryTimers, key)
+		}
+		if next := a.updates.Timeout(key, seq); next.Valid() {
 			a.log.Warn("Resending task status update", "update", describeUpdate(next.Update), "retry_in", next.Interval.String())
-			a.performForward(*next)
+			a.performForward(next)
 		}
 	})
+	a.retryTimers[key] = timer
 }
 
 // forward is Slave::forward: a RUNNING agent records the update as the task's status
@@ -221,8 +225,8 @@ func (a *Agent) statusUpdateAcknowledgement(from process.PID, msg mesos.StatusUp
 		t.Stop()
 		delete(a.retryTimers, key)
 	}
-	if next != nil {
-		a.performForward(*next)
+	if next.Valid() {
+		a.performForward(next)
 	}
 	f := a.frameworks[fwID]
 	if f == nil {

@@ -19,13 +19,17 @@ type StreamKey struct {
 
 // Forward is what the update manager asks its owner to do: send Update to the master
 // now, and call Timeout(Key, Seq) after Interval unless an acknowledgement comes first
-// (TaskStatusUpdateManagerProcess::forward, which sends and delays timeout()).
+// (TaskStatusUpdateManagerProcess::forward, which sends and delays timeout()). The
+// zero Forward means there is nothing to send.
 type Forward struct {
 	Key      StreamKey
 	Update   mesos.StatusUpdate
 	Seq      uint64
 	Interval time.Duration
 }
+
+// Valid reports whether f asks for a send (it is not the zero Forward).
+func (f Forward) Valid() bool { return f.Seq != 0 }
 
 // ErrUnknownStream is wrapped by Acknowledge for a stream the manager does not have
 // (never created, or cleaned up after its terminal update was acknowledged).
@@ -60,17 +64,17 @@ type UpdateManager struct {
 
 // updateStream is TaskStatusUpdateStream.
 type updateStream struct {
-	key          StreamKey
-	checkpoint   bool
-	w            io.WriteCloser // task.updates, when checkpointing
-	received     map[string]struct{}
-	acknowledged map[string]struct{}
-	pending      []mesos.StatusUpdate
-	terminated   bool
-	err          error // a failed checkpoint write poisons the stream, as in Mesos
-	seq          uint64
-	interval     time.Duration
-	inFlight     bool
+	key        StreamKey
+	checkpoint bool
+	w          io.WriteCloser       // task.updates, when checkpointing
+	seen       map[[16]byte]bool    // UUIDs received; true once acknowledged
+	pending    []mesos.StatusUpdate // a queue: pending[head:] wait, head first
+	head       int
+	terminated bool
+	err        error // a failed checkpoint write poisons the stream, as in Mesos
+	seq        uint64
+	interval   time.Duration
+	inFlight   bool
 }
 
 // NewUpdateManager returns a manager that retries at min, doubling up to max.
@@ -81,14 +85,13 @@ func NewUpdateManager(min, max time.Duration) *UpdateManager {
 // Update handles a new status update (TaskStatusUpdateManagerProcess::update and
 // _update). open, when non-nil, makes the stream checkpointing: it is called once,
 // when the stream is created, to open the task.updates file. It returns the Forward to
-// perform if the update is now the head of its stream, nil if it waits (or the
-// manager is paused, or the update is a duplicate).
-func (m *UpdateManager) Update(u mesos.StatusUpdate, open func() (io.WriteCloser, error)) (*Forward, error) {
+// perform if the update is now the head of its stream, the zero Forward if it waits
+// (or the manager is paused, or the update is a duplicate).
+func (m *UpdateManager) Update(u mesos.StatusUpdate, open func() (io.WriteCloser, error)) (Forward, error) {
 	key := StreamKey{FrameworkID: u.FrameworkID.Value, TaskID: u.Status.TaskID.Value}
 	s := m.streams[key]
 	if s == nil {
-		s = &updateStream{key: key, checkpoint: open != nil,
-			received: map[string]struct{}{}, acknowledged: map[string]struct{}{}}
+		s = &updateStream{key: key, checkpoint: open != nil, seen: map[[16]byte]bool{}}
 		if open != nil {
 			w, err := open()
 			if err != nil {
@@ -99,29 +102,32 @@ func (m *UpdateManager) Update(u mesos.StatusUpdate, open func() (io.WriteCloser
 		m.streams[key] = s
 	}
 	if s.checkpoint != (open != nil) {
-		return nil, fmt.Errorf("agent: status update %s: mismatched checkpoint value (expected checkpoint=%t actual checkpoint=%t)",
+		return Forward{}, fmt.Errorf("agent: status update %s: mismatched checkpoint value (expected checkpoint=%t actual checkpoint=%t)",
 			describeUpdate(u), s.checkpoint, open != nil)
 	}
 	if s.err != nil {
-		return nil, fmt.Errorf("agent: status update %s: %w", describeUpdate(u), s.err)
+		return Forward{}, fmt.Errorf("agent: status update %s: %w", describeUpdate(u), s.err)
 	}
 	if len(u.UUID) == 0 {
-		return nil, fmt.Errorf("agent: status update %s: missing 'uuid'", describeUpdate(u))
+		return Forward{}, fmt.Errorf("agent: status update %s: missing 'uuid'", describeUpdate(u))
 	}
-	id := string(u.UUID)
-	if _, ok := s.acknowledged[id]; ok {
-		return nil, nil // already acknowledged by the framework
+	if len(u.UUID) != 16 {
+		return Forward{}, fmt.Errorf("agent: status update %s: 'uuid' has %d bytes, want 16", describeUpdate(u), len(u.UUID))
 	}
-	if _, ok := s.received[id]; ok {
-		return nil, nil // duplicate
+	id := [16]byte(u.UUID)
+	if _, ok := s.seen[id]; ok {
+		return Forward{}, nil // a duplicate, or already acknowledged by the framework
 	}
-	if err := s.record(UpdateRecord{Type: RecordUpdate, Update: &u}); err != nil {
-		return nil, fmt.Errorf("agent: status update %s: %w", describeUpdate(u), err)
+	if s.checkpoint {
+		c := u
+		if err := s.record(UpdateRecord{Type: RecordUpdate, Update: &c}); err != nil {
+			return Forward{}, fmt.Errorf("agent: status update %s: %w", describeUpdate(u), err)
+		}
 	}
-	s.received[id] = struct{}{}
+	s.seen[id] = false
 	s.pending = append(s.pending, u)
-	if m.paused || len(s.pending) != 1 {
-		return nil, nil
+	if m.paused || s.len() != 1 {
+		return Forward{}, nil
 	}
 	return s.forward(m.min), nil
 }
@@ -129,52 +135,52 @@ func (m *UpdateManager) Update(u mesos.StatusUpdate, open func() (io.WriteCloser
 // Acknowledge handles an acknowledgement (TaskStatusUpdateManagerProcess::
 // acknowledgement). terminated reports that the acknowledged update was terminal and
 // the stream is gone; next is the Forward of the following update, if any.
-func (m *UpdateManager) Acknowledge(frameworkID, taskID string, uuid []byte) (terminated bool, next *Forward, err error) {
+func (m *UpdateManager) Acknowledge(frameworkID, taskID string, uuid []byte) (terminated bool, next Forward, err error) {
 	key := StreamKey{FrameworkID: frameworkID, TaskID: taskID}
 	s := m.streams[key]
 	if s == nil {
-		return false, nil, fmt.Errorf("agent: acknowledgement for task %s of framework %s: %w", taskID, frameworkID, ErrUnknownStream)
+		return false, Forward{}, fmt.Errorf("agent: acknowledgement for task %s of framework %s: %w", taskID, frameworkID, ErrUnknownStream)
 	}
 	if s.err != nil {
-		return false, nil, fmt.Errorf("agent: acknowledgement for task %s of framework %s: %w", taskID, frameworkID, s.err)
+		return false, Forward{}, fmt.Errorf("agent: acknowledgement for task %s of framework %s: %w", taskID, frameworkID, s.err)
 	}
-	if len(s.pending) == 0 {
-		return false, nil, fmt.Errorf("agent: acknowledgement (UUID: %s) for task %s of framework %s: %w: nothing is pending",
+	if s.len() == 0 {
+		return false, Forward{}, fmt.Errorf("agent: acknowledgement (UUID: %s) for task %s of framework %s: %w: nothing is pending",
 			uuidString(uuid), taskID, frameworkID, ErrDuplicateAck)
 	}
-	head := s.pending[0]
-	if _, ok := s.acknowledged[string(uuid)]; ok || string(uuid) != string(head.UUID) {
-		return false, nil, fmt.Errorf("agent: acknowledgement (UUID: %s) for task %s of framework %s: %w: expecting %s",
+	head := &s.pending[s.head]
+	if len(uuid) != 16 || s.seen[[16]byte(uuid)] || string(uuid) != string(head.UUID) {
+		return false, Forward{}, fmt.Errorf("agent: acknowledgement (UUID: %s) for task %s of framework %s: %w: expecting %s",
 			uuidString(uuid), taskID, frameworkID, ErrDuplicateAck, uuidString(head.UUID))
 	}
 	if err := s.record(UpdateRecord{Type: RecordAck, UUID: head.UUID}); err != nil {
-		return false, nil, fmt.Errorf("agent: acknowledgement for task %s of framework %s: %w", taskID, frameworkID, err)
+		return false, Forward{}, fmt.Errorf("agent: acknowledgement for task %s of framework %s: %w", taskID, frameworkID, err)
 	}
-	s.acknowledged[string(head.UUID)] = struct{}{}
-	s.pending[0] = mesos.StatusUpdate{}
-	s.pending = s.pending[1:]
+	s.seen[[16]byte(head.UUID)] = true
 	if !s.terminated {
 		s.terminated = head.Status.State.IsTerminal()
 	}
+	s.pop()
 	s.inFlight = false
 	s.seq++ // the retry timer of the acknowledged update is now stale
 	if s.terminated {
 		m.remove(s)
-		return true, nil, nil
+		return true, Forward{}, nil
 	}
-	if !m.paused && len(s.pending) > 0 {
+	if !m.paused && s.len() > 0 {
 		return false, s.forward(m.min), nil
 	}
-	return false, nil, nil
+	return false, Forward{}, nil
 }
 
 // Timeout is the retry timer of a Forward firing (TaskStatusUpdateManagerProcess::
 // timeout): if that forward's update is still unacknowledged it is forwarded again
-// with the interval doubled, capped at the maximum. A stale timer returns nil.
-func (m *UpdateManager) Timeout(key StreamKey, seq uint64) *Forward {
+// with the interval doubled, capped at the maximum. A stale timer returns the zero
+// Forward.
+func (m *UpdateManager) Timeout(key StreamKey, seq uint64) Forward {
 	s := m.streams[key]
-	if m.paused || s == nil || s.seq != seq || !s.inFlight || len(s.pending) == 0 {
-		return nil
+	if m.paused || s == nil || s.seq != seq || !s.inFlight || s.len() == 0 {
+		return Forward{}
 	}
 	return s.forward(min(s.interval*2, m.max))
 }
@@ -188,8 +194,8 @@ func (m *UpdateManager) Resume() []Forward {
 	m.paused = false
 	var out []Forward
 	for _, s := range m.sortedStreams() {
-		if len(s.pending) > 0 {
-			out = append(out, *s.forward(m.min))
+		if s.len() > 0 {
+			out = append(out, s.forward(m.min))
 		}
 	}
 	return out
@@ -221,7 +227,7 @@ func (m *UpdateManager) Pending(frameworkID, taskID string) []mesos.StatusUpdate
 	if s == nil {
 		return nil
 	}
-	return slices.Clone(s.pending)
+	return slices.Clone(s.pending[s.head:])
 }
 
 // Len returns the number of open streams.
@@ -247,11 +253,23 @@ func (m *UpdateManager) sortedStreams() []*updateStream {
 }
 
 // forward marks the head in flight with a fresh timer sequence number.
-func (s *updateStream) forward(interval time.Duration) *Forward {
+func (s *updateStream) forward(interval time.Duration) Forward {
 	s.seq++
 	s.interval = interval
 	s.inFlight = true
-	return &Forward{Key: s.key, Update: s.pending[0], Seq: s.seq, Interval: interval}
+	return Forward{Key: s.key, Update: s.pending[s.head], Seq: s.seq, Interval: interval}
+}
+
+// len returns the number of pending updates.
+func (s *updateStream) len() int { return len(s.pending) - s.head }
+
+// pop drops the head, reusing the queue's array once it is empty.
+func (s *updateStream) pop() {
+	s.pending[s.head] = mesos.StatusUpdate{}
+	s.head++
+	if s.head == len(s.pending) {
+		s.pending, s.head = s.pending[:0], 0
+	}
 }
 
 // record checkpoints rec when the stream checkpoints (TaskStatusUpdateStream::handle);

@@ -23,8 +23,8 @@ func update(fw, task string, state mesos.TaskState, id byte) mesos.StatusUpdate 
 }
 
 // fwdState renders a Forward as "STATE@interval" ("-" for none).
-func fwdState(f *Forward) string {
-	if f == nil {
+func fwdState(f Forward) string {
+	if !f.Valid() {
 		return "-"
 	}
 	return f.Update.Status.State.String() + "@" + f.Interval.String()
@@ -33,8 +33,8 @@ func fwdState(f *Forward) string {
 func TestUpdateManagerStream(t *testing.T) {
 	m := NewUpdateManager(10*time.Second, 10*time.Minute)
 	var log []string
-	step := func(what string) func(*Forward, error) *Forward {
-		return func(f *Forward, err error) *Forward {
+	step := func(what string) func(Forward, error) Forward {
+		return func(f Forward, err error) Forward {
 			t.Helper()
 			if err != nil {
 				t.Fatalf("%s: %v", what, err)
@@ -106,19 +106,19 @@ func TestUpdateManagerPauseResume(t *testing.T) {
 	m := NewUpdateManager(time.Second, time.Minute)
 	m.Pause()
 	for i, task := range []string{"b", "a"} {
-		if f, err := m.Update(update("fw", task, mesos.TaskRunning, byte(i+1)), nil); f != nil || err != nil {
+		if f, err := m.Update(update("fw", task, mesos.TaskRunning, byte(i+1)), nil); f.Valid() || err != nil {
 			t.Errorf("Update while paused = %v, %v, want nothing forwarded", f, err)
 		}
 	}
 	f, err := m.Update(update("fw", "a", mesos.TaskFinished, 9), nil)
-	if f != nil || err != nil {
+	if f.Valid() || err != nil {
 		t.Fatalf("second Update while paused = %v, %v", f, err)
 	}
 	resumed := m.Resume()
 	var got []string
 	for _, f := range resumed {
-		got = append(got, f.Key.TaskID+" "+fwdState(&f))
-		if next := m.Timeout(f.Key, f.Seq); next == nil || next.Interval != 2*time.Second {
+		got = append(got, f.Key.TaskID+" "+fwdState(f))
+		if next := m.Timeout(f.Key, f.Seq); !next.Valid() || next.Interval != 2*time.Second {
 			t.Errorf("Timeout after Resume = %v, want a retry at 2s", next)
 		}
 	}
@@ -126,7 +126,7 @@ func TestUpdateManagerPauseResume(t *testing.T) {
 		t.Errorf("Resume (-want +got):\n%s", diff)
 	}
 	m.Pause()
-	if f := m.Timeout(resumed[0].Key, resumed[0].Seq+1); f != nil {
+	if f := m.Timeout(resumed[0].Key, resumed[0].Seq+1); f.Valid() {
 		t.Errorf("Timeout while paused = %v, want nil", f)
 	}
 	m.Cleanup("fw")

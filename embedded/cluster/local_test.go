@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"net"
-	"os/user"
 	"strings"
 	"sync"
 	"testing"
@@ -106,7 +105,7 @@ func TestLocalClusterRunsTasks(t *testing.T) {
 	rec := newRecorder()
 	offers := make(chan mesos.Offer, 16)
 	c, err := schedclient.New(schedclient.Config{
-		Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(t), Name: "e2e"}, AutoAck: true,
+		Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(), Name: "e2e"}, AutoAck: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -161,14 +160,6 @@ func TestLocalClusterRunsTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec.wait(t, "sleeper", mesos.TaskKilled)
-}
-
-func currentUser(t *testing.T) string {
-	u, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.Username
 }
 
 func containsInOrder(got []mesos.TaskState, want ...mesos.TaskState) bool {

@@ -361,8 +361,8 @@ func (m *Master) removeFramework(f *framework) {
 		t := f.tasks[tid]
 		nt := t
 		if !t.State.IsTerminal() {
+			// Releases the task's resources (first terminal state).
 			nt = m.withState(t, mesos.TaskKilled, mesos.ReasonFrameworkRemoved, "Framework "+f.id+" removed", false)
-			m.releaseTask(nt)
 		}
 		if a := m.agents[t.AgentID.Value]; a != nil {
 			a.removeTask(nt)

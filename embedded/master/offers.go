@@ -135,11 +135,11 @@ func (m *Master) decline(f *framework, d *scheduler.Decline) {
 	}
 }
 
+// allocatorFilters converts a call's filters: an absent Filters message
+// means the defaults (refuse_seconds 5), as for a protobuf default
+// instance in Master::decline and Master::accept.
 func allocatorFilters(f *mesos.Filters) *allocator.Filters {
-	if f == nil {
-		return nil
-	}
-	if f.RefuseSeconds == nil {
+	if f == nil || f.RefuseSeconds == nil {
 		return &allocator.Filters{}
 	}
 	v := *f.RefuseSeconds

@@ -22,41 +22,17 @@ func (m *Master) snapshot() *readonly.Snapshot {
 		UnreachableAgents: len(m.unreachable),
 		Build:             mesos.VersionInfo{Version: Version, BuildUser: "mesoscope"},
 	}
-	counts := map[string]*readonly.Agent{}
 	for _, id := range sortedKeys(m.agents) {
-		v := m.agentView(m.agents[id])
-		s.Agents = append(s.Agents, v)
-		counts[id] = v
+		s.Agents = append(s.Agents, m.agentView(m.agents[id]))
 	}
 	for _, id := range sortedKeys(m.frameworks) {
-		f := m.frameworks[id]
-		v := m.frameworkView(f)
-		s.Frameworks = append(s.Frameworks, v)
-		// state-summary counts per agent
-		seen := map[string]bool{}
-		count := func(t *mesos.Task) {
-			if av := counts[t.AgentID.Value]; av != nil && int(t.State) < readonly.NumTaskStates {
-				av.TaskCounts[t.State]++
-				if !seen[t.AgentID.Value] {
-					seen[t.AgentID.Value] = true
-					av.FrameworkIDs = append(av.FrameworkIDs, f.id)
-				}
-			}
-		}
-		for _, t := range v.Tasks {
-			count(t)
-		}
-		for _, t := range v.UnreachableTasks {
-			count(t)
-		}
-		for _, t := range v.CompletedTasks {
-			count(t)
-		}
+		s.Frameworks = append(s.Frameworks, m.frameworkView(m.frameworks[id]))
 	}
 	for _, f := range m.completedFrameworks {
 		s.CompletedFrameworks = append(s.CompletedFrameworks, m.frameworkView(f))
 	}
 	s.Roles = m.roleViews()
+	readonly.Summarize(s)
 	return s
 }
 
@@ -88,21 +64,11 @@ func (m *Master) frameworkView(f *framework) *readonly.Framework {
 			v.Executors = append(v.Executors, readonly.Executor{Info: f.executors[aid][eid], AgentID: aid})
 		}
 	}
-	agents := map[string]bool{}
 	for _, aid := range sortedKeys(m.agents) {
 		if u, ok := m.agents[aid].used[f.id]; ok {
 			v.Allocated.Add(u)
 		}
 	}
-	for _, list := range [][]*mesos.Task{v.Tasks, v.UnreachableTasks, v.CompletedTasks} {
-		for _, t := range list {
-			if int(t.State) < readonly.NumTaskStates {
-				v.TaskCounts[t.State]++
-			}
-			agents[t.AgentID.Value] = true
-		}
-	}
-	v.AgentIDs = slices.Sorted(maps.Keys(agents))
 	return v
 }
 

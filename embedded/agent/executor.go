@@ -1,0 +1,282 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/mesoscope/mesoscope/embedded/containerizer"
+	"github.com/mesoscope/mesoscope/embedded/mesos"
+	"github.com/mesoscope/mesoscope/embedded/observe"
+	"github.com/mesoscope/mesoscope/embedded/process"
+)
+
+// launchExecutor is Slave::launchExecutor plus the command executor's launch(): the
+// sandbox is created and attached to /files, TASK_STARTING is sent, and the task's
+// command is launched as the container; executorLaunched continues.
+func (a *Agent) launchExecutor(f *framework, e *executor, task mesos.TaskInfo) {
+	if err := os.MkdirAll(e.directory, 0o755); err != nil {
+		a.log.Error("Failed to create executor directory", "dir", e.directory, "err", err)
+	} else {
+		a.attachSandbox(f, e)
+	}
+	a.log.Info("Launching executor", "executor", e.id, "framework", f.id, "container", e.containerID, "directory", e.directory)
+	a.executorUpdate(f, e, e.taskID, mesos.TaskStarting, "", nil)
+
+	if a.cont == nil {
+		err := a.contErr
+		if err == nil {
+			err = fmt.Errorf("no containerizer")
+		}
+		a.launchFailed(f, e, err)
+		return
+	}
+	cfg := a.containerConfig(f, e, task)
+	fwID, exID, cid := f.id, e.id, e.containerID
+	a.cont.Launch(containerizer.ContainerID{Value: cid}, cfg).OnAny(
+		process.Defer(&a.Base, "executorLaunched", func(fut *process.Future[containerizer.LaunchResult]) {
+			a.executorLaunched(fwID, exID, cid, fut)
+		}))
+}
+
+// containerConfig builds the container of a task: the task's command (or, for an
+// explicit executor, the executor's), the task's and executor's resources, the
+// executor environment of Slave's executorEnvironment, and no kill grace of its own
+// (the agent escalates SIGTERM to SIGKILL itself, as the command executor does).
+func (a *Agent) containerConfig(f *framework, e *executor, task mesos.TaskInfo) containerizer.ContainerConfig {
+	cmd := task.Command
+	if cmd == nil && e.info.Command != nil {
+		cmd = e.info.Command
+	}
+	var ci containerizer.CommandInfo
+	if cmd != nil {
+		ci = containerizer.CommandInfo{
+			Shell:     cmd.GetShell(),
+			Value:     cmd.GetValue(),
+			Arguments: cmd.Arguments,
+			User:      cmd.User,
+		}
+		for _, u := range cmd.URIs {
+			ci.URIs = append(ci.URIs, containerizer.URI{
+				Value:      u.Value,
+				Executable: u.Executable != nil && *u.Executable,
+				Extract:    u.GetExtract(),
+				Cache:      u.Cache != nil && *u.Cache,
+				OutputFile: u.OutputFile,
+			})
+		}
+		if cmd.Environment != nil {
+			env := &containerizer.Environment{}
+			for _, v := range cmd.Environment.Variables {
+				if v.Value != nil {
+					env.Variables = append(env.Variables, containerizer.Variable{Name: v.Name, Value: *v.Value})
+				}
+			}
+			ci.Environment = env
+		}
+	}
+	all := task.Resources.Resources.Plus(e.info.Resources.Resources)
+	var r containerizer.Resources
+	r.CPUs, _ = all.Scalars().Named("cpus").ScalarValue("cpus")
+	r.Mem, _ = all.Scalars().Named("mem").ScalarValue("mem")
+	r.Disk, _ = all.Scalars().Named("disk").ScalarValue("disk")
+	grace := int64(0)
+	env := map[string]string{
+		"MESOS_FRAMEWORK_ID":                   f.id,
+		"MESOS_EXECUTOR_ID":                    e.id,
+		"MESOS_DIRECTORY":                      e.directory,
+		"MESOS_SLAVE_ID":                       a.agentID(),
+		"MESOS_SLAVE_PID":                      a.Self().String(),
+		"MESOS_AGENT_ENDPOINT":                 a.Self().Address.String(),
+		"MESOS_CHECKPOINT":                     boolFlag(e.checkpoint),
+		"MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD": formatDuration(a.shutdownGrace(e)),
+	}
+	if role := taskRole(task); role != "" {
+		env["MESOS_ALLOCATION_ROLE"] = role
+	}
+	return containerizer.ContainerConfig{
+		CommandInfo: ci,
+		User:        f.info.User,
+		Resources:   r,
+		Directory:   e.directory,
+		FrameworkID: f.id,
+		ExecutorID:  e.id,
+		KillPolicy:  &containerizer.KillPolicy{GracePeriod: &containerizer.DurationInfo{Nanoseconds: grace}},
+		Environment: env,
+	}
+}
+
+func boolFlag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// executorLaunched is Slave::executorLaunched plus the end of the command
+// executor's launch(): on success the task is RUNNING (TASK_RUNNING) and the agent
+// waits for the container to terminate; a kill requested meanwhile starts now.
+func (a *Agent) executorLaunched(fwID, exID, cid string, fut *process.Future[containerizer.LaunchResult]) {
+	res, err := fut.Get()
+	if err == nil && res != containerizer.LaunchSuccess {
+		err = fmt.Errorf("launch result %s", res)
+	}
+	e := a.executorOf(fwID, exID)
+	if e == nil || e.containerID != cid {
+		a.log.Warn("Killing container of an unknown executor", "executor", exID, "framework", fwID, "container", cid)
+		if err == nil {
+			a.cont.Destroy(containerizer.ContainerID{Value: cid})
+		}
+		return
+	}
+	f := a.frameworks[fwID]
+	if err != nil {
+		a.launchFailed(f, e, err)
+		return
+	}
+	e.launched = true
+	if st, err := a.cont.Containerizer().Status(context.Background(), containerizer.ContainerID{Value: cid}); err == nil {
+		e.pid = st.ExecutorPID
+	}
+	a.cont.Wait(containerizer.ContainerID{Value: cid}).OnAny(
+		process.Defer(&a.Base, "executorTerminated", func(fut *process.Future[*containerizer.Termination]) {
+			a.containerTerminated(fwID, exID, cid, fut)
+		}))
+	if e.state == executorRegistering {
+		e.state = executorRunning
+	}
+	if e.pendingKill != nil {
+		grace := *e.pendingKill
+		e.pendingKill = nil
+		a.killWithGrace(f, e, grace)
+		return
+	}
+	a.executorUpdate(f, e, e.taskID, mesos.TaskRunning, "", nil)
+}
+
+// launchFailed records a failed container launch (Slave::executorLaunched's failure
+// branch) and terminates the executor: its task gets TASK_FAILED with
+// REASON_CONTAINER_LAUNCH_FAILED.
+func (a *Agent) launchFailed(f *framework, e *executor, err error) {
+	a.log.Error("Container for executor failed to start", "container", e.containerID, "executor", e.id, "framework", f.id, "err", err)
+	a.m.containerLaunchErrors.Inc()
+	e.pendingTermination = &termination{
+		state:   mesos.TaskFailed,
+		reason:  mesos.ReasonContainerLaunchFailed,
+		message: "Failed to launch container: " + err.Error(),
+	}
+	a.executorTerminated(f, e, nil, nil)
+}
+
+// containerTerminated handles the end of an executor's container: for a task still
+// running, the command executor's reaped() reports how the command ended
+// (TASK_FINISHED, TASK_FAILED, or TASK_KILLED after a kill, with "Command exited with
+// status N" / "Command terminated with signal X"); a container the containerizer
+// ended itself (a limitation) is reported by the agent (Slave::executorTerminated).
+func (a *Agent) containerTerminated(fwID, exID, cid string, fut *process.Future[*containerizer.Termination]) {
+	term, err := fut.Get()
+	e := a.executorOf(fwID, exID)
+	if e == nil || e.containerID != cid {
+		return
+	}
+	f := a.frameworks[fwID]
+	e.reaped = true
+	e.killTimer.Stop()
+	containerCaused := term != nil && term.Reason != ""
+	if t := e.launchedTasks[e.taskID]; t != nil && !t.State.IsTerminal() && err == nil && !containerCaused && f.state == frameworkRunning {
+		state, message := commandResult(term, e.killed)
+		a.executorUpdate(f, e, e.taskID, state, message, nil)
+	}
+	a.executorTerminated(f, e, term, err)
+}
+
+// commandResult is the command executor's reaped(): the task state and message for a
+// wait status.
+func commandResult(term *containerizer.Termination, killed bool) (mesos.TaskState, string) {
+	if term == nil || term.Status == nil {
+		return mesos.TaskFailed, "Failed to get exit status for Command"
+	}
+	ws, _ := term.WaitStatus()
+	state := mesos.TaskFailed
+	switch {
+	case killed:
+		state = mesos.TaskKilled
+	case ws.Exited() && ws.ExitStatus() == 0:
+		state = mesos.TaskFinished
+	}
+	return state, "Command " + describeWaitStatus(ws)
+}
+
+// executorTerminated is Slave::executorTerminated: the executor is TERMINATED, its
+// live tasks get TASK_FAILED (or the termination's state and reason) from the agent,
+// and it is removed once it has no task awaiting acknowledgement.
+func (a *Agent) executorTerminated(f *framework, e *executor, term *containerizer.Termination, waitErr error) {
+	switch e.state {
+	case executorRegistering, executorRunning, executorTerminating:
+	default:
+		return
+	}
+	a.m.executorsTerminatedCount.Inc()
+	e.state = executorTerminated
+	a.Event("executor.terminated",
+		observe.Attr{Key: "executor_id", Value: e.id},
+		observe.Attr{Key: "framework_id", Value: f.id},
+		observe.Attr{Key: "container_id", Value: e.containerID})
+	e.reaped = true
+	e.killTimer.Stop()
+	if f.state != frameworkTerminating {
+		for _, t := range e.sortedLaunched() {
+			if !t.State.IsTerminal() {
+				a.sendExecutorTerminatedStatusUpdate(f, e, t.TaskID.Value, term, waitErr)
+			}
+		}
+	} else {
+		for id, t := range e.launchedTasks {
+			delete(e.launchedTasks, id)
+			e.terminatedTasks[id] = t
+		}
+	}
+	if a.state == StateTerminating || f.state == frameworkTerminating || !e.incompleteTasks() {
+		a.removeExecutor(f, e)
+	}
+	if f.idle() {
+		a.removeFramework(f)
+	}
+}
+
+// sendExecutorTerminatedStatusUpdate is Slave::sendExecutorTerminatedStatusUpdate.
+func (a *Agent) sendExecutorTerminatedStatusUpdate(f *framework, e *executor, taskID string, term *containerizer.Termination, waitErr error) {
+	state, reason := mesos.TaskFailed, mesos.ReasonExecutorTerminated
+	var messages []string
+	if p := e.pendingTermination; p != nil {
+		state, reason = p.state, p.reason
+		if p.message != "" {
+			messages = append(messages, p.message)
+		}
+	}
+	if term != nil {
+		var s mesos.TaskState
+		if term.State != "" && s.UnmarshalText([]byte(term.State)) == nil {
+			state = s
+		}
+		var r mesos.TaskStatusReason
+		if term.Reason != "" && r.UnmarshalText([]byte(term.Reason)) == nil {
+			reason = r
+		}
+	}
+	switch {
+	case waitErr != nil:
+		messages = append(messages, "Abnormal executor termination: "+waitErr.Error())
+	case term == nil && e.pendingTermination == nil:
+		messages = append(messages, "Abnormal executor termination: unknown container")
+	case term != nil && term.Message != "":
+		messages = append(messages, term.Message)
+	}
+	message := "Executor terminated"
+	if len(messages) > 0 {
+		message = strings.Join(messages, "; ")
+	}
+	u := a.newAgentUpdate(f.id, e.id, taskID, state, message, reason)
+	a.statusUpdate(u, false)
+}
