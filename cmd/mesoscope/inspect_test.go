@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -67,9 +68,28 @@ func fakeMesos(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// syncBuffer is a bytes.Buffer safe for the loggers of commands that run
+// clusters (they write from the runtime's goroutines).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 func runInspect(t *testing.T, cmd *cobra.Command, args ...string) (string, error) {
 	t.Helper()
-	var out bytes.Buffer
+	var out syncBuffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	cmd.SetArgs(args)
