@@ -23,8 +23,11 @@ type agent struct {
 	connected, active                bool
 
 	total resources.Resources
-	// used is what tasks and executors hold, per framework.
-	used map[string]resources.Resources
+	// used is what tasks and executors hold, per framework; usedSum is
+	// their sum (nil when stale). Like total and offered, the values are
+	// replaced, never changed in place, so snapshots can share them.
+	used    map[string]resources.Resources
+	usedSum *resources.Resources
 	// offered is the sum of outstanding offers on this agent.
 	offered resources.Resources
 
@@ -40,11 +43,25 @@ type agent struct {
 func (a *agent) pidKey() string { return a.pid.String() }
 
 func (a *agent) usedTotal() resources.Resources {
+	if a.usedSum != nil {
+		return *a.usedSum
+	}
 	var out resources.Resources
 	for _, fw := range slices.Sorted(maps.Keys(a.used)) {
 		out.Add(a.used[fw])
 	}
+	a.usedSum = &out
 	return out
+}
+
+// setUsed replaces a framework's used resources.
+func (a *agent) setUsed(fw string, u resources.Resources) {
+	if u.IsEmpty() {
+		delete(a.used, fw)
+	} else {
+		a.used[fw] = u
+	}
+	a.usedSum = nil
 }
 
 func (a *agent) addTask(t *mesos.Task) {
@@ -53,21 +70,14 @@ func (a *agent) addTask(t *mesos.Task) {
 		a.tasks[fw] = map[string]*mesos.Task{}
 	}
 	a.tasks[fw][t.TaskID.Value] = t
-	u := a.used[fw]
-	u = u.Plus(t.Resources.Resources)
-	a.used[fw] = u
+	a.setUsed(fw, a.used[fw].Plus(t.Resources.Resources))
 }
 
 // releaseTask returns a task's resources (on its first terminal state).
 func (a *agent) releaseTask(t *mesos.Task) {
 	fw := t.FrameworkID.Value
 	if u, ok := a.used[fw]; ok {
-		u = u.Minus(t.Resources.Resources)
-		if u.IsEmpty() {
-			delete(a.used, fw)
-		} else {
-			a.used[fw] = u
-		}
+		a.setUsed(fw, u.Minus(t.Resources.Resources))
 	}
 }
 

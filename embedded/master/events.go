@@ -37,7 +37,7 @@ func (m *Master) addSubscriber(s *eventStream) {
 	s.onClose(func() {
 		process.Do(m.rt, m.Self(), "operatorSubscriberClosed", func() { m.dropSubscriber(sub) })
 	})
-	_ = s.write(readonly.Subscribed(m.snapshot(), m.cfg.HeartbeatInterval))
+	_ = s.write(readonly.Subscribed(m.snapshotNow(), m.cfg.HeartbeatInterval))
 	m.operatorHeartbeat(sub)
 }
 

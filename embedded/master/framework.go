@@ -187,7 +187,8 @@ func (m *Master) validateRoles(info *mesos.FrameworkInfo) error {
 
 // recoverFramework adds a framework known only from a reregistering
 // agent's report; it stays inactive and "recovered" until its scheduler
-// subscribes (Master::recoverFramework).
+// subscribes (Master::recoverFramework, then
+// connectAndActivateRecoveredFramework).
 func (m *Master) recoverFramework(info mesos.FrameworkInfo) {
 	if info.ID == nil || info.ID.Value == "" {
 		return
@@ -204,7 +205,8 @@ func (m *Master) recoverFramework(info mesos.FrameworkInfo) {
 	m.alloc.AddFramework(f.allocatorInfo(), nil, false, nil)
 	m.initFrameworkMetrics(f)
 	m.publish(m.frameworkAddedEvent(f))
-	m.startFailoverTimer(f)
+	// No failover timer: a recovered framework stays until its scheduler
+	// subscribes or an operator tears it down, as in Mesos.
 }
 
 // failoverFramework is Master::failoverFramework for HTTP frameworks plus

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mesoscope/mesoscope/embedded/allocator"
@@ -27,12 +28,11 @@ func (m *Master) initRoutes() {
 		return process.Response{Status: http.StatusOK}
 	})
 	m.RouteFunc("/redirect", "Redirects to the leading master (307 to //host:port).", m.serveRedirect)
-	m.snapshotRoute("/state", "Information about the state of the master (v0).", func(s *readonly.Snapshot, r *process.Request) process.Response {
-		return jsonp(r, readonly.State(s))
-	})
-	m.snapshotRoute("/state.json", "Same as /state (deprecated name).", func(s *readonly.Snapshot, r *process.Request) process.Response {
-		return jsonp(r, readonly.State(s))
-	})
+	state := func(s *readonly.Snapshot, r *process.Request) process.Response {
+		return jsonp(r, m.hints.render(hintState, func(b []byte) []byte { return readonly.AppendState(b, s) }))
+	}
+	m.snapshotRoute("/state", "Information about the state of the master (v0).", state)
+	m.snapshotRoute("/state.json", "Same as /state (deprecated name).", state)
 	m.snapshotRoute("/state-summary", "Summary of agents, tasks and frameworks (v0).", func(s *readonly.Snapshot, r *process.Request) process.Response {
 		return jsonp(r, readonly.StateSummary(s))
 	})
@@ -68,9 +68,12 @@ func (m *Master) snapshotRoute(path, help string, render func(*readonly.Snapshot
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
 			return process.NewFuture(process.Response{Status: http.StatusMethodNotAllowed, Body: []byte("Expecting one of { 'GET', 'POST' }, but received '" + r.Method + "'")})
 		}
-		s := m.snapshot()
+		s, finish := m.snapshot()
 		p := process.NewPromise[process.Response]()
-		go func() { p.Set(render(s, r)) }()
+		go func() {
+			finish()
+			p.Set(render(s, r))
+		}()
 		return p.Future()
 	})
 }
@@ -176,9 +179,12 @@ func (m *Master) serveOperator(r *process.Request) *process.Future[process.Respo
 		return now(process.Error(http.StatusNotAcceptable, "Expecting 'Accept' to allow '"+contentJSON+"' or '"+contentProtobuf+"'"))
 	}
 	render := func(fn func(*readonly.Snapshot) []byte) *process.Future[process.Response] {
-		s := m.snapshot()
+		s, finish := m.snapshot()
 		p := process.NewPromise[process.Response]()
-		go func() { p.Set(process.OK(fn(s), contentJSON)) }()
+		go func() {
+			finish()
+			p.Set(process.OK(fn(s), contentJSON))
+		}()
 		return p.Future()
 	}
 	switch call.Type {
@@ -191,7 +197,9 @@ func (m *Master) serveOperator(r *process.Request) *process.Future[process.Respo
 	case operator.CallGetMaster:
 		return render(readonly.GetMaster)
 	case operator.CallGetState:
-		return render(readonly.GetState)
+		return render(func(s *readonly.Snapshot) []byte {
+			return m.hints.render(hintGetState, func(b []byte) []byte { return readonly.AppendGetState(b, s) })
+		})
 	case operator.CallGetAgents:
 		return render(readonly.GetAgents)
 	case operator.CallGetFrameworks:
@@ -362,3 +370,23 @@ func (m *Master) updateQuota(u *operator.UpdateQuota) process.Response {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// sizeHints remembers how big the last big responses were, so the next
+// one is rendered into a buffer of about the right size: neither grown
+// by copying nor zeroed far beyond what it needs.
+type sizeHints struct {
+	last [numHints]atomic.Int64
+}
+
+const (
+	hintState = iota
+	hintGetState
+	numHints
+)
+
+func (h *sizeHints) render(kind int, fn func([]byte) []byte) []byte {
+	n := h.last[kind].Load()
+	b := fn(make([]byte, 0, n+n/16+4096))
+	h.last[kind].Store(int64(len(b)))
+	return b
+}

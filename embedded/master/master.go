@@ -49,7 +49,8 @@ type Master struct {
 
 	subscribers map[*subscriber]struct{}
 
-	m metrics
+	m     metrics
+	hints sizeHints
 }
 
 type unreachableAgent struct {

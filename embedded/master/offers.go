@@ -76,7 +76,7 @@ func (m *Master) newOffer(f *framework, a *agent, ao allocator.Offer) *offer {
 	m.offers[id] = o
 	f.offers[id] = o
 	a.offers[id] = o
-	a.offered.Add(o.resources)
+	a.offered = a.offered.Plus(o.resources) // copy on write: snapshots share it
 	if m.cfg.OfferTimeout > 0 {
 		o.timer = process.Delay(&m.Base, m.cfg.OfferTimeout, m.Self(), "offerTimeout", func() {
 			if m.offers[id] == o {
@@ -101,7 +101,7 @@ func (m *Master) removeOffer(o *offer) {
 	}
 	if a := m.agents[o.agentID]; a != nil {
 		delete(a.offers, o.id)
-		a.offered.Subtract(o.resources)
+		a.offered = a.offered.Minus(o.resources)
 	}
 	m.m.outstandingOffers.Set(float64(len(m.offers)))
 }

@@ -3,6 +3,7 @@ package master
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/mesoscope/mesoscope/embedded/allocator"
 	"github.com/mesoscope/mesoscope/embedded/master/readonly"
@@ -10,10 +11,13 @@ import (
 	"github.com/mesoscope/mesoscope/embedded/resources"
 )
 
-// snapshot builds the read-only view of the master on its queue: slices
-// of pointers to immutable values, so that rendering (which may take a
-// while for big clusters) happens off the queue while the master goes on.
-func (m *Master) snapshot() *readonly.Snapshot {
+// snapshot takes the read-only view of the master on its queue: slices of
+// pointers to immutable values and nothing else, so that the master is
+// held up for pointer copies only. The returned finish function sorts,
+// derives the roles and the state-summary counts; it must run before the
+// snapshot is rendered, and it may (and should) run off the master's
+// queue.
+func (m *Master) snapshot() (*readonly.Snapshot, func()) {
 	now := m.now()
 	info := m.info
 	s := &readonly.Snapshot{
@@ -21,18 +25,44 @@ func (m *Master) snapshot() *readonly.Snapshot {
 		Leader: &info, Cluster: m.cfg.Cluster, Flags: m.flags(), Now: now,
 		UnreachableAgents: len(m.unreachable),
 		Build:             mesos.VersionInfo{Version: Version, BuildUser: "mesoscope"},
+		Agents:            make([]*readonly.Agent, 0, len(m.agents)),
+		Frameworks:        make([]*readonly.Framework, 0, len(m.frameworks)),
 	}
-	for _, id := range sortedKeys(m.agents) {
-		s.Agents = append(s.Agents, m.agentView(m.agents[id]))
+	for _, a := range m.agents {
+		s.Agents = append(s.Agents, m.agentView(a))
 	}
-	for _, id := range sortedKeys(m.frameworks) {
-		s.Frameworks = append(s.Frameworks, m.frameworkView(m.frameworks[id]))
+	roleFrameworks := map[string][]string{}
+	for _, f := range m.frameworks {
+		v := m.frameworkView(f)
+		s.Frameworks = append(s.Frameworks, v)
+		for _, role := range f.info.AllRoles() {
+			roleFrameworks[role] = append(roleFrameworks[role], f.id)
+		}
 	}
 	for _, f := range m.completedFrameworks {
 		s.CompletedFrameworks = append(s.CompletedFrameworks, m.frameworkView(f))
 	}
-	s.Roles = m.roleViews()
-	readonly.Summarize(s)
+	weights := maps.Clone(m.cfg.Weights)
+	quotas := maps.Clone(m.quotas)
+	finish := func() {
+		slices.SortFunc(s.Agents, func(a, b *readonly.Agent) int { return strings.Compare(a.Info.ID.Value, b.Info.ID.Value) })
+		slices.SortFunc(s.Frameworks, func(a, b *readonly.Framework) int { return strings.Compare(a.Info.ID.Value, b.Info.ID.Value) })
+		for _, list := range [][]*readonly.Framework{s.Frameworks, s.CompletedFrameworks} {
+			for _, f := range list {
+				slices.SortFunc(f.Tasks, func(a, b *mesos.Task) int { return strings.Compare(a.TaskID.Value, b.TaskID.Value) })
+			}
+		}
+		s.Roles = roleViews(s, weights, quotas, roleFrameworks)
+		readonly.Summarize(s)
+	}
+	return s, finish
+}
+
+// snapshotNow takes a finished snapshot on the queue (for the operator
+// SUBSCRIBE's first event, which must be consistent with what follows).
+func (m *Master) snapshotNow() *readonly.Snapshot {
+	s, finish := m.snapshot()
+	finish()
 	return s
 }
 
@@ -40,10 +70,11 @@ func (m *Master) agentView(a *agent) *readonly.Agent {
 	return &readonly.Agent{
 		Info: a.info, PID: a.pid.String(), Version: a.version, Capabilities: a.capabilities,
 		RegisteredTime: a.registeredTime, ReregisteredTime: a.reregisteredTime,
-		Active: a.active, Total: a.total.Clone(), Allocated: a.usedTotal(), Offered: a.offered.Clone(),
+		Active: a.active, Total: a.total, Allocated: a.usedTotal(), Offered: a.offered,
 	}
 }
 
+// frameworkView lists the framework's tasks unsorted (finish sorts them).
 func (m *Master) frameworkView(f *framework) *readonly.Framework {
 	v := &readonly.Framework{
 		Info: f.info, Active: f.active, Connected: f.connected, Recovered: f.recovered,
@@ -51,8 +82,8 @@ func (m *Master) frameworkView(f *framework) *readonly.Framework {
 		UnreachableTasks: slices.Clone(f.unreachable), CompletedTasks: slices.Clone(f.completed),
 	}
 	v.Tasks = make([]*mesos.Task, 0, len(f.tasks))
-	for _, id := range sortedKeys(f.tasks) {
-		v.Tasks = append(v.Tasks, f.tasks[id])
+	for _, t := range f.tasks {
+		v.Tasks = append(v.Tasks, t)
 	}
 	for _, id := range sortedKeys(f.offers) {
 		o := f.offers[id]
@@ -64,8 +95,8 @@ func (m *Master) frameworkView(f *framework) *readonly.Framework {
 			v.Executors = append(v.Executors, readonly.Executor{Info: f.executors[aid][eid], AgentID: aid})
 		}
 	}
-	for _, aid := range sortedKeys(m.agents) {
-		if u, ok := m.agents[aid].used[f.id]; ok {
+	for _, a := range m.agents {
+		if u, ok := a.used[f.id]; ok {
 			v.Allocated.Add(u)
 		}
 	}
@@ -74,14 +105,14 @@ func (m *Master) frameworkView(f *framework) *readonly.Framework {
 
 // roleViews lists the known roles (Master::knownRoles): roles with a
 // weight or quota, roles of frameworks, roles holding reservations or
-// allocations.
-func (m *Master) roleViews() []readonly.Role {
+// allocations, from the snapshot's immutable agent views.
+func roleViews(s *readonly.Snapshot, weights map[string]float64, quotas map[string]allocator.Quota, roleFrameworks map[string][]string) []readonly.Role {
 	roles := map[string]*readonly.Role{}
 	get := func(name string) *readonly.Role {
 		r := roles[name]
 		if r == nil {
 			w := 1.0
-			if v, ok := m.cfg.Weights[name]; ok {
+			if v, ok := weights[name]; ok {
 				w = v
 			}
 			r = &readonly.Role{Name: name, Weight: w}
@@ -89,37 +120,36 @@ func (m *Master) roleViews() []readonly.Role {
 		}
 		return r
 	}
-	for name := range m.cfg.Weights {
+	for name := range weights {
 		get(name)
 	}
-	for name := range m.quotas {
+	for name := range quotas {
 		get(name)
 	}
-	for _, id := range sortedKeys(m.frameworks) {
-		for _, role := range m.frameworks[id].info.AllRoles() {
-			r := get(role)
-			r.Frameworks = append(r.Frameworks, id)
-		}
+	for name, ids := range roleFrameworks {
+		get(name).Frameworks = slices.Sorted(slices.Values(ids))
 	}
-	for _, aid := range sortedKeys(m.agents) {
-		a := m.agents[aid]
-		for role, rs := range a.total.Reservations() {
-			get(role).Reserved.Add(rs)
-		}
-		for _, fw := range sortedKeys(a.used) {
-			for role, rs := range a.used[fw].Allocations() {
-				get(role).Allocated.Add(rs)
+	for _, a := range s.Agents {
+		for r := range a.Total.All() {
+			if n := len(r.Reservations); n > 0 {
+				get(r.Reservations[n-1].Role).Reserved.AddResource(r)
 			}
 		}
-	}
-	for _, oid := range sortedKeys(m.offers) {
-		o := m.offers[oid]
-		get(o.role).Offered.Add(o.resources)
+		for r := range a.Allocated.All() {
+			if r.AllocationInfo != nil {
+				get(r.AllocationInfo.Role).Allocated.AddResource(r)
+			}
+		}
+		for r := range a.Offered.All() {
+			if r.AllocationInfo != nil {
+				get(r.AllocationInfo.Role).Offered.AddResource(r)
+			}
+		}
 	}
 	out := make([]readonly.Role, 0, len(roles))
 	for _, name := range slices.Sorted(maps.Keys(roles)) {
 		r := roles[name]
-		if q, ok := m.quotas[name]; ok {
+		if q, ok := quotas[name]; ok {
 			r.Quota = &readonly.Quota{Guarantee: q.Guarantees, Limit: quotaLimits(q)}
 		}
 		r.Consumed = r.Allocated.Plus(r.Reserved).ScalarQuantities()

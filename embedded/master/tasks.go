@@ -319,7 +319,7 @@ func (m *Master) addExecutor(f *framework, a *agent, e mesos.ExecutorInfo, role 
 		f.executors[a.id] = map[string]mesos.ExecutorInfo{}
 	}
 	f.executors[a.id][e.ExecutorID.Value] = e
-	a.used[f.id] = a.used[f.id].Plus(e.Resources.Resources)
+	a.setUsed(f.id, a.used[f.id].Plus(e.Resources.Resources))
 }
 
 // reserve and unreserve apply RESERVE/UNRESERVE to what is left of the
@@ -645,7 +645,7 @@ func (m *Master) exitedExecutor(from process.PID, msg mesos.ExitedExecutorMessag
 			delete(a.executors, fid)
 		}
 		if u, ok := a.used[fid]; ok {
-			a.used[fid] = u.Minus(e.Resources.Resources)
+			a.setUsed(fid, u.Minus(e.Resources.Resources))
 		}
 		m.alloc.RecoverResources(fid, a.id, e.Resources.Resources, nil)
 	}
