@@ -220,9 +220,9 @@ func (a *Agent) executorTerminated(f *framework, e *executor, term *containerize
 	a.m.executorsTerminatedCount.Inc()
 	e.state = executorTerminated
 	a.Event("executor.terminated",
-		observe.Attr{Key: "executor_id", Value: e.id},
-		observe.Attr{Key: "framework_id", Value: f.id},
-		observe.Attr{Key: "container_id", Value: e.containerID})
+		observe.Attr{Key: "mesos.executor_id", Value: e.id},
+		observe.Attr{Key: "mesos.framework_id", Value: f.id},
+		observe.Attr{Key: "mesos.container_id", Value: e.containerID})
 	e.reaped = true
 	e.killTimer.Stop()
 	if f.state != frameworkTerminating {

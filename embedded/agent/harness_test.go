@@ -199,10 +199,10 @@ func (l *eventLog) taskStates() []string {
 		if e.Type != "task.state" {
 			continue
 		}
-		id, _ := e.Get("task_id")
-		st, _ := e.Get("state")
+		id, _ := e.Get("mesos.task_id")
+		st, _ := e.Get("mesos.task_state")
 		s := id + ":" + st
-		if r, _ := e.Get("reason"); r != "" {
+		if r, _ := e.Get("mesos.reason"); r != "" {
 			s += ":" + r
 		}
 		out = append(out, s)

@@ -214,7 +214,7 @@ func TestStopWithoutKillTasks(t *testing.T) {
 	if n != 0 {
 		t.Errorf("UnregisterSlaveMessages = %d, want 0", n)
 	}
-	if !e.events.has("executor.terminated", "executor_id", "t1") {
+	if !e.events.has("executor.terminated", "mesos.executor_id", "t1") {
 		t.Error("the task of a non-checkpointing framework survived Stop(killTasks=false)")
 	}
 }
@@ -252,7 +252,7 @@ func TestStopForcesKillWhenOutOfTime(t *testing.T) {
 	if err := e.agent.Stop(ctx, true); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Stop = %v, want context.DeadlineExceeded", err)
 	}
-	if !e.events.has("executor.terminated", "executor_id", "t1") {
+	if !e.events.has("executor.terminated", "mesos.executor_id", "t1") {
 		t.Error("the container survived a forced Stop")
 	}
 }

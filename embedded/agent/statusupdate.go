@@ -44,10 +44,10 @@ func (a *Agent) newUpdate(fwID, exID, taskID string, state mesos.TaskState, sour
 		reasonName = reason.String()
 	}
 	a.Event("task.state",
-		observe.Attr{Key: "task_id", Value: taskID},
-		observe.Attr{Key: "framework_id", Value: fwID},
-		observe.Attr{Key: "state", Value: state.String()},
-		observe.Attr{Key: "reason", Value: reasonName})
+		observe.Attr{Key: "mesos.task_id", Value: taskID},
+		observe.Attr{Key: "mesos.framework_id", Value: fwID},
+		observe.Attr{Key: "mesos.task_state", Value: state.String()},
+		observe.Attr{Key: "mesos.reason", Value: reasonName})
 	return u
 }
 

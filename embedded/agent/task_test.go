@@ -119,7 +119,7 @@ func TestUpdatesWaitForAcknowledgements(t *testing.T) {
 func waitTaskState(t *testing.T, e *testEnv, task string, s mesos.TaskState) {
 	t.Helper()
 	e.events.until(t, task+" in "+s.String(), func() bool {
-		return e.events.has("task.state", "task_id", task, "state", s.String())
+		return e.events.has("task.state", "mesos.task_id", task, "mesos.task_state", s.String())
 	})
 	e.rt.Settle()
 }

@@ -3,8 +3,64 @@ package master
 import (
 	"github.com/mesoscope/mesoscope/embedded/master/readonly"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
+	"github.com/mesoscope/mesoscope/embedded/observe"
 	"github.com/mesoscope/mesoscope/embedded/process"
 )
+
+// Point events for observers (the tracer turns them into offer and task
+// spans). Attribute keys are those of the allocator's events.
+const (
+	// EventOfferCreated: an offer was sent (mesos.offer_id,
+	// mesos.framework_id, mesos.agent_id, mesos.role, mesos.resources).
+	EventOfferCreated = "offer.created"
+	// EventOfferClosed: an offer left (mesos.offer_id, mesos.framework_id,
+	// offer.outcome = accepted, declined, rescinded).
+	EventOfferClosed = "offer.closed"
+	// EventTaskState: a task entered a state in the master
+	// (mesos.task_id, mesos.framework_id, mesos.agent_id,
+	// mesos.task_state, mesos.reason, mesos.source).
+	EventTaskState = "task.state"
+)
+
+func (m *Master) observing() bool { return m.rt.Observer() != nil }
+
+func (m *Master) offerEvent(typ string, o *offer, outcome string) {
+	if !m.observing() {
+		return
+	}
+	attrs := []observe.Attr{
+		{Key: "mesos.offer_id", Value: o.id}, {Key: "mesos.framework_id", Value: o.frameworkID},
+		{Key: "mesos.agent_id", Value: o.agentID}, {Key: "mesos.role", Value: o.role},
+	}
+	if outcome == "" {
+		attrs = append(attrs, observe.Attr{Key: "mesos.resources", Value: unallocated(o.resources).String()})
+	} else {
+		attrs = append(attrs, observe.Attr{Key: "offer.outcome", Value: outcome})
+	}
+	m.Event(typ, attrs...)
+}
+
+func (m *Master) taskEvent(t *mesos.Task, st *mesos.TaskStatus) {
+	if !m.observing() {
+		return
+	}
+	attrs := []observe.Attr{
+		{Key: "mesos.task_id", Value: t.TaskID.Value}, {Key: "mesos.framework_id", Value: t.FrameworkID.Value},
+		{Key: "mesos.agent_id", Value: t.AgentID.Value}, {Key: "mesos.task_state", Value: t.State.String()},
+	}
+	if st != nil {
+		if st.Reason != nil {
+			attrs = append(attrs, observe.Attr{Key: "mesos.reason", Value: st.Reason.String()})
+		}
+		if st.Source != nil {
+			attrs = append(attrs, observe.Attr{Key: "mesos.source", Value: st.Source.String()})
+		}
+		if st.Message != "" {
+			attrs = append(attrs, observe.Attr{Key: "mesos.message", Value: st.Message})
+		}
+	}
+	m.Event(EventTaskState, attrs...)
+}
 
 // subscriber is an operator API SUBSCRIBE stream (Master::subscribe for
 // operators, src/master/master.cpp Subscribers).

@@ -346,7 +346,7 @@ func (m *Master) removeFramework(f *framework) {
 		f.failoverTimer.Stop()
 	}
 	for _, o := range sortedOffers(f.offers) {
-		m.removeOffer(o)
+		m.removeOffer(o, "rescinded")
 		m.alloc.RecoverResources(f.id, o.agentID, o.resources, nil)
 	}
 	agentsWith := map[string]bool{}

@@ -86,12 +86,14 @@ func (m *Master) newOffer(f *framework, a *agent, ao allocator.Offer) *offer {
 		})
 	}
 	m.m.outstandingOffers.Set(float64(len(m.offers)))
+	m.offerEvent(EventOfferCreated, o, "")
 	return o
 }
 
 // removeOffer forgets an offer (Master::removeOffer) without touching the
 // allocator.
-func (m *Master) removeOffer(o *offer) {
+func (m *Master) removeOffer(o *offer, outcome string) {
+	m.offerEvent(EventOfferClosed, o, outcome)
 	if o.timer != nil {
 		o.timer.Stop()
 	}
@@ -110,7 +112,7 @@ func (m *Master) removeOffer(o *offer) {
 // resources back to the allocator with filters (none for timeouts and
 // removals).
 func (m *Master) rescindOffer(o *offer, filters *allocator.Filters) {
-	m.removeOffer(o)
+	m.removeOffer(o, "rescinded")
 	if f := m.frameworks[o.frameworkID]; f != nil {
 		f.metrics.offersRescinded.Inc()
 		m.sendEvent(f, &scheduler.Event{Type: scheduler.EventRescind, Rescind: &scheduler.Rescind{OfferID: mesos.OfferID{Value: o.id}}})
@@ -130,7 +132,7 @@ func (m *Master) decline(f *framework, d *scheduler.Decline) {
 			continue
 		}
 		f.metrics.offersDeclined.Inc()
-		m.removeOffer(o)
+		m.removeOffer(o, "declined")
 		m.alloc.RecoverResources(f.id, o.agentID, o.resources, filters)
 	}
 }

@@ -54,7 +54,7 @@ func (m *Master) accept(f *framework, acc *scheduler.Accept) {
 	}
 	for _, o := range used {
 		f.metrics.offersAccepted.Inc()
-		m.removeOffer(o)
+		m.removeOffer(o, "accepted")
 		offered.Add(o.resources)
 	}
 	filters := allocatorFilters(acc.Filters)
@@ -309,6 +309,7 @@ func (m *Master) addTask(f *framework, a *agent, t *mesos.Task) {
 	a.addTask(t)
 	m.m.taskState(t.State, 1)
 	f.metrics.taskState(t.State, 1)
+	m.taskEvent(t, nil)
 	m.publish(m.taskAddedEvent(t))
 }
 
@@ -433,6 +434,7 @@ func (m *Master) applyStatus(t *mesos.Task, st mesos.TaskStatus, latest mesos.Ta
 		m.releaseTask(ntp)
 	}
 	if changed {
+		m.taskEvent(ntp, &st)
 		m.publish(m.taskUpdatedEvent(ntp, st))
 	}
 	return ntp
