@@ -115,6 +115,9 @@ func (c *testCluster) addAgent(name, res string) *fakeAgent {
 	process.Install(&a.Base, mesos.ShutdownFrameworkMessageName, func(_ process.PID, m mesos.ShutdownFrameworkMessage) {
 		a.record("shutdown framework " + m.FrameworkID.Value)
 	})
+	process.Install(&a.Base, mesos.CheckpointResourcesMessageName, func(_ process.PID, m mesos.CheckpointResourcesMessage) {
+		a.record("checkpoint " + m.Resources.Resources.String())
+	})
 	process.Install(&a.Base, mesos.ShutdownMessageName, func(_ process.PID, m mesos.ShutdownMessage) {
 		a.record("shutdown: " + m.Message)
 	})
