@@ -89,7 +89,7 @@ func TestReserveUnreserve(t *testing.T) {
 	}})
 	c.advance(time.Second)
 	o = s.next(scheduler.EventOffers).Offers.Offers[0]
-	if got := unalloc(o.Resources.Resources).String(); got != "cpus:4; mem:1024" {
+	if got := unalloc(o.Resources.Resources); !got.Equal(resources.MustParse("cpus:4;mem:1024")) {
 		t.Errorf("offer after UNRESERVE = %q, want cpus:4; mem:1024", got)
 	}
 }
