@@ -151,11 +151,11 @@ func SaveBundle(ctx context.Context, c *Client, w io.Writer, opt BundleOptions) 
 				miss("agent "+a.ID+" /state", err)
 				continue
 			}
-			add(BundleEntry{Name: "agents/" + strconv.Itoa(i) + "/state.json", Host: u.Host, Method: http.MethodGet, Path: "/state"}, data)
+			add(BundleEntry{Name: "agents/" + strconv.Itoa(i) + "/state.json", Host: u.Host, Method: http.MethodGet, Path: u.Path + "/state"}, data)
 			if data, err := c.get(ctx, base+"/containers", true); err != nil {
 				miss("agent "+a.ID+" /containers", err)
 			} else {
-				add(BundleEntry{Name: "agents/" + strconv.Itoa(i) + "/containers.json", Host: u.Host, Method: http.MethodGet, Path: "/containers"}, data)
+				add(BundleEntry{Name: "agents/" + strconv.Itoa(i) + "/containers.json", Host: u.Host, Method: http.MethodGet, Path: u.Path + "/containers"}, data)
 			}
 		}
 	}
@@ -329,9 +329,9 @@ func LoadBundle(r io.Reader, limits BundleLimits) (*Bundle, error) {
 func validateBundleEntry(e BundleEntry, data []byte) error {
 	var err error
 	switch {
-	case e.Host != "" && e.Path == "/state":
+	case e.Host != "" && strings.HasSuffix(e.Path, "/state"):
 		_, err = DecodeAgentState(data)
-	case e.Host != "" && e.Path == "/containers":
+	case e.Host != "" && strings.HasSuffix(e.Path, "/containers"):
 		_, err = DecodeContainers(data)
 	case e.Host != "":
 	case e.Path == "/master/state", e.Path == "/master/state-summary":

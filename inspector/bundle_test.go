@@ -145,7 +145,7 @@ func TestBundleAgents(t *testing.T) {
 	fm.json("GET /master/state", []byte(`{"version":"1.11.0","id":"M","pid":"master@`+host+`","hostname":"m",
 		"slaves":[{"id":"S0","hostname":"a","port":5051,"pid":"slave(1)@`+host+`","active":true,"resources":{"cpus":1}},
 		          {"id":"S1","hostname":"b","port":5051,"active":true,"resources":{"cpus":1}}],"frameworks":[]}`))
-	fm.json("GET /state", fixtureBytes(t, "dcos-ui.1-service-with-executor-task.agent-state.json"))
+	fm.json("GET /slave(1)/state", fixtureBytes(t, "dcos-ui.1-service-with-executor-task.agent-state.json"))
 	data, m := saveBundle(t, srv.URL, BundleOptions{Agents: true, MaxAgents: 1})
 	if len(m.Entries) == 0 || m.Entries[len(m.Entries)-1].Name != "agents/0/state.json" {
 		t.Fatalf("SaveBundle(agents) entries = %+v, want agents/0/state.json last", m.Entries)
@@ -159,18 +159,19 @@ func TestBundleAgents(t *testing.T) {
 		t.Fatalf("Bundle.Client() error = %v", err)
 	}
 	live, _ := testClient(t, srv.URL, nil)
-	want, err := live.AgentState(t.Context(), srv.URL)
+	agentURL := srv.URL + "/slave(1)"
+	want, err := live.AgentState(t.Context(), agentURL)
 	if err != nil {
 		t.Fatalf("live AgentState() error = %v", err)
 	}
-	got, err := bc.AgentState(t.Context(), srv.URL)
+	got, err := bc.AgentState(t.Context(), agentURL)
 	if err != nil {
 		t.Fatalf("bundle AgentState() error = %v", err)
 	}
 	if g, w := DescribeAgentState(*got), DescribeAgentState(*want); g != w {
 		t.Errorf("DescribeAgentState(bundle) differs from live:\n%s", cmp.Diff(w, g))
 	}
-	if _, err := bc.Containers(t.Context(), srv.URL); err == nil {
+	if _, err := bc.Containers(t.Context(), agentURL); err == nil {
 		t.Errorf("bundle Containers() error = nil, want not found (never saved)")
 	}
 }

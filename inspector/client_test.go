@@ -621,9 +621,9 @@ func TestV0Endpoints(t *testing.T) {
 	fm.json("GET /version", []byte(`{"version":"1.11.0","git_sha":"abc","build_date":"2020-11-10"}`))
 	fm.handle("GET /master/health", func(w http.ResponseWriter, r *http.Request) {})
 	fm.json("GET /master/roles", fixtureBytes(t, "operator-GET_ROLES.response.json"))
-	fm.json("GET /state", fixtureBytes(t, "dcos-ui.1-service-with-executor-task.agent-state.json"))
-	fm.json("GET /containers", []byte(`[{"container_id":"c1","framework_id":"f","executor_id":"e","executor_name":"","source":"","status":{"executor_pid":42},"statistics":{"mem_rss_bytes":1048576,"timestamp":1.5e9}}]`))
-	fm.json("GET /monitor/statistics", []byte(`[{"framework_id":"f","executor_id":"e","executor_name":"n","source":"s","statistics":{"cpus_limit":1.1,"timestamp":1388534400.0}}]`))
+	fm.json("GET /slave(1)/state", fixtureBytes(t, "dcos-ui.1-service-with-executor-task.agent-state.json"))
+	fm.json("GET /slave(1)/containers", []byte(`[{"container_id":"c1","framework_id":"f","executor_id":"e","executor_name":"","source":"","status":{"executor_pid":42},"statistics":{"mem_rss_bytes":1048576,"timestamp":1.5e9}}]`))
+	fm.json("GET /slave(1)/monitor/statistics", []byte(`[{"framework_id":"f","executor_id":"e","executor_name":"n","source":"s","statistics":{"cpus_limit":1.1,"timestamp":1388534400.0}}]`))
 	srv := httptest.NewServer(fm)
 	defer srv.Close()
 	c, _ := testClient(t, srv.URL, nil)
@@ -741,8 +741,8 @@ func TestMesoscopeExtras(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ExplainWith() error = %v", err)
 	}
-	if e.Sources[0] != SourceExact || e.Causes[0].Code != CauseOfferFilters || e.Subject != "framework web (F1)" {
-		t.Errorf("ExplainWith() = %+v, want the exact half, offer filters first, subject by name", e)
+	if e.Sources[0] != SourceExact || e.Causes[0].Code != CauseDeclining || e.Subject != "framework web (F1)" {
+		t.Errorf("ExplainWith() = %+v, want the exact half, declining offers first (its filters), subject by name", e)
 	}
 	if len(e.Agents) != 1 || e.Agents[0].Hostname != "a1" || e.Agents[0].Fits {
 		t.Errorf("ExplainWith().Agents = %+v, want a1 not fitting", e.Agents)

@@ -178,19 +178,25 @@ func (c *Client) Metrics(ctx context.Context) (Metrics, error) {
 }
 
 // AgentURL returns the base URL of an agent's HTTP endpoints from its libprocess
-// pid ("slave(1)@10.0.1.109:5051"), using the master's scheme; hostname:port when
-// the pid is missing.
+// pid ("slave(1)@10.0.1.109:5051" gives http://10.0.1.109:5051/slave(1)), using
+// the master's scheme: the agent process's own routes, which work on a real
+// agent (where /state is /slave(1)/state by delegation) and on an in-process
+// cluster whose agents share one address (mesos-local, mesoscope local);
+// hostname:port when the pid is missing.
 func (c *Client) AgentURL(a Agent) (string, error) {
-	hostPort := ""
-	if _, after, ok := strings.Cut(a.PID, "@"); ok {
+	hostPort, prefix := "", ""
+	if id, after, ok := strings.Cut(a.PID, "@"); ok {
 		hostPort = after
+		if id != "" {
+			prefix = "/" + id
+		}
 	} else if a.Hostname != "" && a.Port != 0 {
 		hostPort = a.Hostname + ":" + strconv.Itoa(a.Port)
 	}
 	if hostPort == "" {
 		return "", fmt.Errorf("agent %s: no pid or hostname:port to reach it", a.ID)
 	}
-	return c.baseURL().Scheme + "://" + hostPort, nil
+	return c.baseURL().Scheme + "://" + hostPort + prefix, nil
 }
 
 // AgentState fetches an agent's /state (agentURL from AgentURL).

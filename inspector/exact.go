@@ -146,13 +146,17 @@ func decodeAllocatorExplanation(data []byte) (*Explanation, error) {
 	}
 	if n := counts["offered"]; n > 0 {
 		e.cause(CauseShouldGetOffers, SourceExact, "the allocator would offer %d agent-role pair(s) now (%s)", n, strings.Join(parts, ", "))
-		if f := counts["filtered"]; f > 0 {
-			// Offer filters come only from the framework's own DECLINEs (or
-			// the unused rest of an ACCEPT): it is getting offers and
-			// turning them down, so what it waits for is a requirement
-			// Mesos cannot see.
-			e.cause(CauseDeclining, SourceExact, "it is getting offers and declining them: %d agent-role pair(s) are behind filters from its own DECLINEs and the allocator would offer it %d more now, so it waits for something the offers lack that only the framework knows (Marathon shows it in /v2/queue)", f, n)
+	}
+	if f := counts["filtered"]; f > 0 {
+		// Offer filters come only from the framework's own DECLINEs (or
+		// the unused rest of an ACCEPT): it is getting offers and turning
+		// them down, so what it waits for is a requirement Mesos cannot
+		// see.
+		more := ""
+		if n := counts["offered"]; n > 0 {
+			more = fmt.Sprintf(" and the allocator would offer it %d more now", n)
 		}
+		e.cause(CauseDeclining, SourceExact, "it is getting offers and declining them: %d agent-role pair(s) are behind filters from its own DECLINEs%s, so it waits for something the offers lack that only the framework knows (Marathon shows it in /v2/queue)", f, more)
 	}
 	e.summarize()
 	return e, nil

@@ -433,6 +433,7 @@ func TestAllocatorExplanationHeadline(t *testing.T) {
 	}{
 		{"declining", `{"agent_id":"S0","role":"batch","reason":"offered"},{"agent_id":"S1","role":"batch","reason":"filtered"},{"agent_id":"S2","role":"batch","reason":"incapable"}`, CauseDeclining},
 		{"only gpu agent left", `{"agent_id":"S2","role":"batch","reason":"incapable"}`, CauseGPUFiltered},
+		{"declined everything", `{"agent_id":"S0","role":"batch","reason":"filtered"},{"agent_id":"S2","role":"batch","reason":"incapable"}`, CauseDeclining},
 		{"offered, no filters", `{"agent_id":"S0","role":"batch","reason":"offered"},{"agent_id":"S2","role":"batch","reason":"incapable"}`, CauseGPUFiltered},
 		{"nothing left", `{"agent_id":"S0","role":"batch","reason":"nothing_left"}`, CauseInsufficient},
 	}

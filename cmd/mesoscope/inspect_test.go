@@ -57,10 +57,10 @@ func fakeMesos(t *testing.T) *httptest.Server {
 	mux.HandleFunc("GET /__processes__", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`[{"id":"master","events":[{"type":"DISPATCH"},{"type":"MESSAGE","name":"mesos.internal.ReregisterSlaveMessage"}]}]`))
 	})
-	mux.HandleFunc("GET /state", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /slave(1)/state", func(w http.ResponseWriter, r *http.Request) {
 		w.Write(cmdFixture(t, "dcos-ui.1-service-with-executor-task.agent-state.json"))
 	})
-	mux.HandleFunc("GET /containers", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /slave(1)/containers", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`[{"container_id":"C1","framework_id":"F0","executor_id":"web.1","statistics":{"mem_rss_bytes":1048576,"cpus_limit":0.6,"timestamp":1}}]`))
 	})
 	srv := httptest.NewServer(mux)

@@ -74,7 +74,7 @@ func TestSnapshotCommands(t *testing.T) {
 			t.Errorf("inspect %s: bundle differs from live (-live +bundle):\n%s", run.name, diff)
 		}
 	}
-	agentURL := srv.URL
+	agentURL := srv.URL + "/slave(1)"
 	if _, err := bc.AgentState(t.Context(), agentURL); err != nil {
 		t.Errorf("bundle AgentState(%s) error = %v, want the saved agent state", agentURL, err)
 	}
