@@ -48,7 +48,13 @@ func fixtureFiles(t testing.TB) []string {
 	if len(out) == 0 {
 		t.Fatalf("no fixtures in %s", dir)
 	}
-	return out
+	// Captures from mesoscope's own embedded cluster (the demo), taken
+	// with curl: the inspector must read them exactly like Mesos's.
+	captures, err := filepath.Glob(filepath.Join("testdata", "captures", "*.json"))
+	if err != nil || len(captures) == 0 {
+		t.Fatalf("no captures in testdata/captures: %v", err)
+	}
+	return append(out, captures...)
 }
 
 var (
@@ -166,7 +172,7 @@ func renderFixture(name string, data []byte) (string, error) {
 		b.WriteString(DescribeMetrics(m) + "\n")
 		section("table allocator/")
 		return finish(table(func(w *bytes.Buffer) error { return RenderMetrics(w, MetricRows(m, "allocator/"), wide) }))
-	case strings.HasPrefix(name, "operator-GET_ROLES"):
+	case strings.HasPrefix(name, "operator-GET_ROLES") || strings.Contains(name, "master-roles"):
 		roles, err := DecodeRoles(data)
 		if err != nil {
 			return "", err
