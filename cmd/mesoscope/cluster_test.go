@@ -21,6 +21,8 @@ func TestClusterCommandFlagErrors(t *testing.T) {
 		{[]string{"master", "--port", "70000"}, "--port=70000"},
 		{[]string{"master", "--max_agent_ping_timeouts", "0", "--port", "0"}, "--max_agent_ping_timeouts"},
 		{[]string{"master", "--agent_ping_timeout", "0secs", "--port", "0"}, "--agent_ping_timeout"},
+		{[]string{"master", "--authenticate_http_readwrite", "--port", "0"}, "--http_credentials"},
+		{[]string{"master", "--http_credentials", "/nonexistent/creds", "--port", "0"}, "--http_credentials"},
 		{[]string{"agent", "--master", "zk://zk1:2181/mesos", "--work_dir", "x"}, "--master"},
 		{[]string{"agent", "--master", "127.0.0.1", "--work_dir", "x"}, "--master"},
 		{[]string{"agent", "--master", "127.0.0.1:0", "--work_dir", "x"}, "bad port"},

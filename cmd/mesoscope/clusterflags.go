@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net"
+	"os"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -25,6 +27,11 @@ type masterFlags struct {
 	roles              string
 	pingTimeout        string
 	maxPingTimeouts    int
+	authReadonly       bool
+	authReadwrite      bool
+	authFrameworks     bool
+	httpCredentials    string
+	credentials        string
 }
 
 func (f *masterFlags) register(fs *pflag.FlagSet) {
@@ -36,6 +43,37 @@ func (f *masterFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.roles, "roles", "", "comma-separated whitelist of roles (deprecated in Mesos; default: any role)")
 	fs.StringVar(&f.pingTimeout, "agent_ping_timeout", "15secs", "time between health pings to each agent")
 	fs.IntVar(&f.maxPingTimeouts, "max_agent_ping_timeouts", 5, "missed pings before an agent is marked unreachable")
+	fs.BoolVar(&f.authReadonly, "authenticate_http_readonly", false, "require HTTP basic authentication on the read-only endpoints (/master/state, ...)")
+	fs.BoolVar(&f.authReadwrite, "authenticate_http_readwrite", false, "require HTTP basic authentication on the operator API (/api/v1)")
+	fs.BoolVar(&f.authFrameworks, "authenticate_http_frameworks", false, "require HTTP basic authentication on the scheduler API (/api/v1/scheduler)")
+	fs.StringVar(&f.httpCredentials, "http_credentials", "", "file of HTTP credentials: JSON {\"credentials\":[{\"principal\":..,\"secret\":..}]} or 'principal secret' lines")
+	fs.StringVar(&f.credentials, "credentials", "", "file of framework credentials (same formats), accepted on the scheduler API")
+}
+
+// readCredentials reads a --*credentials file (a path or file:// URI),
+// bounded in size.
+func readCredentials(flag, path string) (master.Credentials, error) {
+	if path == "" {
+		return nil, nil
+	}
+	path = strings.TrimPrefix(path, "file://")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flag, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", flag, err)
+	}
+	if len(data) > 1<<20 {
+		return nil, fmt.Errorf("--%s: %s is larger than 1 MiB", flag, path)
+	}
+	c, err := master.ParseCredentials(data)
+	if err != nil {
+		return nil, fmt.Errorf("--%s=%s: %w", flag, path, err)
+	}
+	return c, nil
 }
 
 // config checks the flags and returns the master's configuration; every
@@ -65,6 +103,16 @@ func (f *masterFlags) config() (master.Config, error) {
 		return c, err
 	}
 	c.Hostname, c.Cluster = f.hostname, f.cluster
+	if c.HTTPCredentials, err = readCredentials("http_credentials", f.httpCredentials); err != nil {
+		return c, err
+	}
+	if c.FrameworkCredentials, err = readCredentials("credentials", f.credentials); err != nil {
+		return c, err
+	}
+	c.AuthenticateHTTPReadonly, c.AuthenticateHTTPReadwrite, c.AuthenticateHTTPFrameworks = f.authReadonly, f.authReadwrite, f.authFrameworks
+	if (f.authReadonly || f.authReadwrite || f.authFrameworks) && len(c.HTTPCredentials) == 0 && len(c.FrameworkCredentials) == 0 {
+		return c, fmt.Errorf("--authenticate_http_*: no credentials to check against; give --http_credentials")
+	}
 	return c, nil
 }
 

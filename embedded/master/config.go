@@ -70,6 +70,18 @@ type Config struct {
 	MaxBodyBytes int
 	// StreamBuffer bounds the unread bytes of one SUBSCRIBE stream (64 MiB).
 	StreamBuffer int
+	// AuthenticateHTTPReadonly, AuthenticateHTTPReadwrite and
+	// AuthenticateHTTPFrameworks are --authenticate_http_readonly,
+	// --authenticate_http_readwrite and --authenticate_http_frameworks:
+	// HTTP basic authentication against HTTPCredentials
+	// (--http_credentials) for the read-only endpoints, the operator API
+	// and the scheduler API. FrameworkCredentials (--credentials) are also
+	// accepted on the scheduler API (mesoscope has no SASL for v0 drivers).
+	AuthenticateHTTPReadonly   bool
+	AuthenticateHTTPReadwrite  bool
+	AuthenticateHTTPFrameworks bool
+	HTTPCredentials            Credentials
+	FrameworkCredentials       Credentials
 	// Allocator configures the allocator; its AllocationInterval is
 	// overridden by AllocationInterval when that is set, and its
 	// OfferCallback is the master's.

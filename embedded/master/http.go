@@ -52,9 +52,9 @@ func (m *Master) initRoutes() {
 	m.snapshotRoute("/roles", "Roles with weights, quota and resources (v0).", func(s *readonly.Snapshot, r *process.Request) process.Response {
 		return jsonp(r, readonly.Roles(s))
 	})
-	m.RouteFunc("/flags", "The master's flags.", func(r *process.Request) process.Response {
+	m.RouteFunc("/flags", "The master's flags.", m.guard(RealmReadonly, func(r *process.Request) process.Response {
 		return jsonp(r, flagsJSON(m.flags()))
-	})
+	}))
 	m.RouteFunc("/version", "Version of the master.", func(r *process.Request) process.Response {
 		b, _ := json.Marshal(map[string]any{"version": Version, "build_user": "mesoscope"})
 		return jsonp(r, b)
@@ -65,6 +65,9 @@ func (m *Master) initRoutes() {
 // the master's queue, rendered on a goroutine of its own.
 func (m *Master) snapshotRoute(path, help string, render func(*readonly.Snapshot, *process.Request) process.Response) {
 	m.Route(path, help, func(r *process.Request) *process.Future[process.Response] {
+		if _, denied := m.authenticate(r, RealmReadonly); denied != nil {
+			return process.NewFuture(*denied)
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
 			return process.NewFuture(process.Response{Status: http.StatusMethodNotAllowed, Body: []byte("Expecting one of { 'GET', 'POST' }, but received '" + r.Method + "'")})
 		}
@@ -108,6 +111,9 @@ func (m *Master) flags() []mesos.Flag {
 		{Name: "agent_ping_timeout", Value: str(durationFlag(c.AgentPingTimeout))},
 		{Name: "allocation_interval", Value: str(durationFlag(c.AllocationInterval))},
 		{Name: "allocator", Value: str("hierarchical")},
+		{Name: "authenticate_http_frameworks", Value: str(strconv.FormatBool(c.AuthenticateHTTPFrameworks))},
+		{Name: "authenticate_http_readonly", Value: str(strconv.FormatBool(c.AuthenticateHTTPReadonly))},
+		{Name: "authenticate_http_readwrite", Value: str(strconv.FormatBool(c.AuthenticateHTTPReadwrite))},
 		{Name: "hostname", Value: str(m.info.Hostname)},
 		{Name: "ip", Value: str(m.rt.Address().Addr().String())},
 		{Name: "max_agent_ping_timeouts", Value: str(itoa(c.MaxAgentPingTimeouts))},
@@ -165,6 +171,9 @@ func durationFlag(d time.Duration) string {
 // serveOperator is the master's v1 operator API (Master::Http::api).
 func (m *Master) serveOperator(r *process.Request) *process.Future[process.Response] {
 	now := func(resp process.Response) *process.Future[process.Response] { return process.NewFuture(resp) }
+	if _, denied := m.authenticate(r, RealmReadwrite); denied != nil {
+		return now(*denied)
+	}
 	if r.Method != http.MethodPost {
 		return now(methodNotAllowed(r.Method))
 	}

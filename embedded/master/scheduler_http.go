@@ -24,6 +24,10 @@ const (
 // (UPDATE_FRAMEWORK 200), 400 for a bad body or stream id, 403 when the
 // framework is not subscribed.
 func (m *Master) serveScheduler(r *process.Request) process.Response {
+	principal, denied := m.authenticate(r, RealmScheduler)
+	if denied != nil {
+		return *denied
+	}
 	if r.Method != http.MethodPost {
 		return methodNotAllowed(r.Method)
 	}
@@ -34,6 +38,16 @@ func (m *Master) serveScheduler(r *process.Request) process.Response {
 	if err := call.Validate(); err != nil {
 		m.m.invalidSchedulerCalls.Inc()
 		return process.BadRequest("Failed to validate scheduler::Call: " + err.Error())
+	}
+	if call.Type == scheduler.CallSubscribe && principal != "" {
+		fi := &call.Subscribe.FrameworkInfo
+		if fi.Principal != "" && fi.Principal != principal {
+			m.m.invalidSchedulerCalls.Inc()
+			return process.BadRequest("Failed to validate scheduler::Call: Authenticated principal '" + principal + "' does not match principal '" + fi.Principal + "' set in `FrameworkInfo`")
+		}
+		// Master::Http::scheduler sets the principal the framework
+		// authenticated with when FrameworkInfo has none.
+		fi.Principal = principal
 	}
 	if call.Type == scheduler.CallSubscribe {
 		if !accepts(r.Header, contentJSON) {
@@ -53,6 +67,9 @@ func (m *Master) serveScheduler(r *process.Request) process.Response {
 		return process.BadRequest("Framework cannot be found")
 	}
 	f.metrics.call(call.Type)
+	if principal != "" && principal != f.info.Principal {
+		return process.BadRequest("Authenticated principal '" + principal + "' does not match principal '" + f.info.Principal + "' set in `FrameworkInfo`")
+	}
 	if !f.connected {
 		return process.Error(http.StatusForbidden, "Framework is not subscribed")
 	}
