@@ -27,6 +27,7 @@ type masterFlags struct {
 	roles              string
 	pingTimeout        string
 	maxPingTimeouts    int
+	reregisterTimeout  string
 	authReadonly       bool
 	authReadwrite      bool
 	authFrameworks     bool
@@ -43,6 +44,7 @@ func (f *masterFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.roles, "roles", "", "comma-separated whitelist of roles (deprecated in Mesos; default: any role)")
 	fs.StringVar(&f.pingTimeout, "agent_ping_timeout", "15secs", "time between health pings to each agent")
 	fs.IntVar(&f.maxPingTimeouts, "max_agent_ping_timeouts", 5, "missed pings before an agent is marked unreachable")
+	fs.StringVar(&f.reregisterTimeout, "agent_reregister_timeout", "10mins", "how long a restarted master waits for the agents of its registry (at least 10mins, as in Mesos)")
 	fs.BoolVar(&f.authReadonly, "authenticate_http_readonly", false, "require HTTP basic authentication on the read-only endpoints (/master/state, ...)")
 	fs.BoolVar(&f.authReadwrite, "authenticate_http_readwrite", false, "require HTTP basic authentication on the operator API (/api/v1)")
 	fs.BoolVar(&f.authFrameworks, "authenticate_http_frameworks", false, "require HTTP basic authentication on the scheduler API (/api/v1/scheduler)")
@@ -96,6 +98,12 @@ func (f *masterFlags) config() (master.Config, error) {
 		return c, fmt.Errorf("--max_agent_ping_timeouts=%d: must be at least 1", f.maxPingTimeouts)
 	}
 	c.MaxAgentPingTimeouts = f.maxPingTimeouts
+	if c.AgentReregisterTimeout, err = positiveDuration("agent_reregister_timeout", f.reregisterTimeout); err != nil {
+		return c, err
+	}
+	if c.AgentReregisterTimeout < master.DefaultAgentReregisterTimeout {
+		return c, fmt.Errorf("--agent_reregister_timeout=%s: must be at least 10mins (MIN_AGENT_REREGISTER_TIMEOUT)", f.reregisterTimeout)
+	}
 	if c.Weights, err = master.ParseWeights(f.weights); err != nil {
 		return c, err
 	}

@@ -31,15 +31,17 @@ func newMasterCommand() *cobra.Command {
 		Long: `master runs mesoscope's Mesos master on --ip:--port: frameworks subscribe at
 /api/v1/scheduler, operators use /api/v1 and the v0 endpoints (/master/state, /master/roles,
 ...), agents started with 'mesoscope agent --master HOST:PORT' register over libprocess
-messages. The registry is in memory (--registry=in_memory): a restarted master re-admits
-the agents that reregister.`,
+messages. With --work_dir the registry of agents is kept in <work_dir>/registry.log, so a
+restarted master lists the agents it knew as recovered and marks those that do not
+reregister within --agent_reregister_timeout unreachable; without it the registry is in
+memory (--registry=in_memory).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			mcfg, err := mf.config()
 			if err != nil {
 				return fmt.Errorf("master: %w", err)
 			}
-			_ = workDir // accepted for compatibility; the registry is in memory
+			mcfg.WorkDir = workDir
 			ln, err := listen(ip, port)
 			if err != nil {
 				return fmt.Errorf("master: %w", err)
@@ -84,7 +86,7 @@ the agents that reregister.`,
 	f := cmd.Flags()
 	f.StringVar(&ip, "ip", "127.0.0.1", "IP address to listen on (loopback by default)")
 	f.IntVar(&port, "port", 5050, "port to listen on")
-	f.StringVar(&workDir, "work_dir", "", "accepted for Mesos compatibility; the registry is kept in memory")
+	f.StringVar(&workDir, "work_dir", "", "directory for the registry of agents (default: keep it in memory)")
 	f.IntVar(&workers, "workers", 0, "worker goroutines of the runtime (0: LIBPROCESS_NUM_WORKER_THREADS, else the number of CPUs)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
 	mf.register(f)

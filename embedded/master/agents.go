@@ -157,6 +157,9 @@ func (m *Master) addAgent(a *agent, used map[string]resources.Resources) {
 	m.agents[a.id] = a
 	m.agentsByPID[a.pidKey()] = a
 	delete(m.unreachable, a.id)
+	delete(m.recovered, a.id)
+	info := a.info
+	m.reg.append(registryOp{Op: "admit", Agent: &info})
 	m.Link(a.pid)
 	obs := NewSlaveObserver(ObserverConfig{
 		Agent: a.pid, AgentID: a.id,
@@ -316,6 +319,7 @@ func (m *Master) unregisterSlave(from process.PID, msg mesos.UnregisterSlaveMess
 		m.log.Warn("ignoring unregistration of an unknown agent", "agent_id", msg.SlaveID.Value, "pid", from.String())
 		return
 	}
+	m.reg.append(registryOp{Op: "remove", ID: a.id})
 	m.removeAgent(a, "agent unregistered", mesos.ReasonAgentRemoved, false)
 }
 
@@ -351,7 +355,9 @@ func (m *Master) markUnreachable(id, why string) {
 	m.m.slaveUnreachableScheduled.Inc()
 	m.m.slaveUnreachableCompleted.Inc()
 	m.log.Warn("marking agent unreachable", "agent_id", id, "reason", why)
-	m.unreachable[id] = unreachableAgent{info: a.info, at: m.now()}
+	now := m.now()
+	m.unreachable[id] = unreachableAgent{info: a.info, at: now}
+	m.reg.append(registryOp{Op: "unreachable", ID: id, Time: now.UnixNano()})
 	m.removeAgent(a, why, mesos.ReasonAgentRemoved, true)
 }
 
@@ -363,6 +369,7 @@ func (m *Master) markGone(id string) error {
 		return errNotFound("agent " + id)
 	}
 	m.gone[id] = m.now()
+	m.reg.append(registryOp{Op: "gone", ID: id, Time: m.gone[id].UnixNano()})
 	delete(m.unreachable, id)
 	if ok {
 		m.Send(a.pid, mesos.ShutdownMessageName, mesos.ShutdownMessage{Message: "Agent has been marked gone"})

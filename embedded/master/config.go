@@ -82,6 +82,12 @@ type Config struct {
 	AuthenticateHTTPFrameworks bool
 	HTTPCredentials            Credentials
 	FrameworkCredentials       Credentials
+	// WorkDir is --work_dir: when set, the registry of agents (admitted,
+	// unreachable, gone) is kept in WorkDir/registry.log and a restarted
+	// master waits AgentReregisterTimeout (--agent_reregister_timeout,
+	// 10 min) for the agents it lists; empty means --registry=in_memory.
+	WorkDir                string
+	AgentReregisterTimeout time.Duration
 	// Allocator configures the allocator; its AllocationInterval is
 	// overridden by AllocationInterval when that is set, and its
 	// OfferCallback is the master's.
@@ -96,6 +102,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxAgentPingTimeouts <= 0 {
 		c.MaxAgentPingTimeouts = DefaultMaxAgentPingTimeouts
+	}
+	if c.AgentReregisterTimeout <= 0 {
+		c.AgentReregisterTimeout = DefaultAgentReregisterTimeout
 	}
 	if c.HeartbeatInterval <= 0 {
 		c.HeartbeatInterval = DefaultHeartbeatInterval

@@ -44,9 +44,12 @@
 //
 // # Where mesoscope differs from Mesos, on purpose
 //
-//   - One standalone master, elected at start: no ZooKeeper, no replicated
-//     log; the registry is in memory (--registry=in_memory), so a restarted
-//     master re-admits reregistering agents it does not know.
+//   - One standalone master, elected at start: no ZooKeeper. The registry
+//     (registry.go: admitted, unreachable and gone agents, what Mesos's
+//     registrar keeps) is an append-only JSON-lines log under --work_dir,
+//     compacted at start and synced every second and at shutdown, instead
+//     of the replicated log; without --work_dir it is in memory. A
+//     reregistering agent the registry does not know is admitted.
 //   - Bodies are JSON only: application/x-protobuf gets 415.
 //   - The scheduler API validates task infos structurally when the call
 //     arrives (embedded/mesos/scheduler.Validate), so such a call gets 400
@@ -56,8 +59,9 @@
 //   - Bodies above the runtime's MaxBodyBytes (16 MiB) get 413 from the
 //     runtime; Mesos has no limit. A SUBSCRIBE client that leaves more
 //     than Config.StreamBuffer unread is disconnected.
-//   - No authentication or authorization yet (another issue), no
-//     maintenance, inverse offers, operation feedback, persistent volumes
+//   - HTTP basic authentication per realm (auth.go: mesos-master-readonly,
+//     -readwrite, -scheduler) against --http_credentials; no SASL (v0
+//     drivers), no authorization ACLs yet; no maintenance, inverse offers, operation feedback, persistent volumes
 //     or resource providers: those calls answer 501 or are ignored as
 //     Mesos ignores REQUEST.
 //   - A wrong Mesos-Stream-Id answers 400 as Master::Http::scheduler does

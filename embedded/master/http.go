@@ -109,6 +109,7 @@ func (m *Master) flags() []mesos.Flag {
 	str := func(s string) *string { return &s }
 	fl := []mesos.Flag{
 		{Name: "agent_ping_timeout", Value: str(durationFlag(c.AgentPingTimeout))},
+		{Name: "agent_reregister_timeout", Value: str(durationFlag(c.AgentReregisterTimeout))},
 		{Name: "allocation_interval", Value: str(durationFlag(c.AllocationInterval))},
 		{Name: "allocator", Value: str("hierarchical")},
 		{Name: "authenticate_http_frameworks", Value: str(strconv.FormatBool(c.AuthenticateHTTPFrameworks))},
@@ -121,10 +122,13 @@ func (m *Master) flags() []mesos.Flag {
 		{Name: "max_completed_tasks_per_framework", Value: str(itoa(c.MaxCompletedTasksPerFramework))},
 		{Name: "max_unreachable_tasks_per_framework", Value: str(itoa(c.MaxUnreachableTasksPerFramework))},
 		{Name: "port", Value: str(itoa(int(m.info.Port)))},
-		{Name: "registry", Value: str("in_memory")},
+		{Name: "registry", Value: str(registryFlag(c.WorkDir))},
 	}
 	if c.Cluster != "" {
 		fl = append(fl, mesos.Flag{Name: "cluster", Value: str(c.Cluster)})
+	}
+	if c.WorkDir != "" {
+		fl = append(fl, mesos.Flag{Name: "work_dir", Value: str(c.WorkDir)})
 	}
 	if c.OfferTimeout > 0 {
 		fl = append(fl, mesos.Flag{Name: "offer_timeout", Value: str(durationFlag(c.OfferTimeout))})
@@ -398,4 +402,13 @@ func (h *sizeHints) render(kind int, fn func([]byte) []byte) []byte {
 	b := fn(make([]byte, 0, n+n/16+4096))
 	h.last[kind].Store(int64(len(b)))
 	return b
+}
+
+// registryFlag is --registry: mesoscope's file log when --work_dir is set
+// (where Mesos uses its replicated log), in_memory otherwise.
+func registryFlag(workDir string) string {
+	if workDir == "" {
+		return "in_memory"
+	}
+	return "replicated_log"
 }

@@ -38,6 +38,10 @@ type Master struct {
 	agentsByPID map[string]*agent // by PID text
 	unreachable map[string]unreachableAgent
 	gone        map[string]time.Time
+	// recovered are the agents of the registry that have not reregistered
+	// since this master started (slaves.recovered).
+	recovered map[string]mesos.AgentInfo
+	reg       *registry
 
 	frameworks          map[string]*framework
 	completedFrameworks []*framework // oldest first, bounded
@@ -68,7 +72,19 @@ func New(rt *process.Runtime, cfg Config) (*Master, error) {
 		agents: map[string]*agent{}, agentsByPID: map[string]*agent{},
 		unreachable: map[string]unreachableAgent{}, gone: map[string]time.Time{},
 		frameworks: map[string]*framework{}, offers: map[string]*offer{}, quotas: map[string]allocator.Quota{},
-		subscribers: map[*subscriber]struct{}{},
+		subscribers: map[*subscriber]struct{}{}, recovered: map[string]mesos.AgentInfo{},
+	}
+	if cfg.WorkDir != "" {
+		reg, st, err := openRegistry(cfg.WorkDir)
+		if err != nil {
+			return nil, err
+		}
+		m.reg = reg
+		m.recovered = st.admitted
+		for id, at := range st.unreachable {
+			m.unreachable[id] = unreachableAgent{at: at}
+		}
+		m.gone = st.gone
 	}
 	id := cfg.ID
 	if id == "" {
@@ -119,6 +135,23 @@ func (m *Master) Initialize() {
 	m.startTime, m.electedTime = now, now
 	m.initMetrics()
 	m.initRoutes()
+	if len(m.recovered) > 0 {
+		m.log.Info("recovered agents from the registry; waiting for them to reregister", "agents", len(m.recovered), "timeout", m.cfg.AgentReregisterTimeout)
+		process.Delay(&m.Base, m.cfg.AgentReregisterTimeout, m.Self(), "recoveredSlavesTimeout", m.recoveredSlavesTimeout)
+	}
+}
+
+// recoveredSlavesTimeout is Master::recoveredSlavesTimeout: agents of the
+// registry that did not come back in time are marked unreachable.
+func (m *Master) recoveredSlavesTimeout() {
+	now := m.now()
+	for _, id := range sortedKeys(m.recovered) {
+		m.log.Warn("agent did not reregister after master failover; marking it unreachable", "agent_id", id)
+		m.unreachable[id] = unreachableAgent{info: m.recovered[id], at: now}
+		m.reg.append(registryOp{Op: "unreachable", ID: id, Time: now.UnixNano()})
+		delete(m.recovered, id)
+		m.m.recoverySlaveRemovals.Inc()
+	}
 }
 
 // Finalize stops the allocator and closes every stream.
@@ -132,6 +165,9 @@ func (m *Master) Finalize() {
 		s.stream.Close()
 	}
 	m.removeMetrics()
+	if err := m.reg.Close(); err != nil {
+		m.log.Error("closing the registry", "err", err)
+	}
 	if m.alloc != nil {
 		m.rt.Terminate(m.alloc.Self(), false)
 	}

@@ -20,7 +20,7 @@ type metrics struct {
 	messagesReviveOffers, messagesSuppressOffers         counter
 	messagesStatusUpdate, messagesStatusUpdateAck        counter
 	validStatusUpdates, invalidStatusUpdates             counter
-	invalidSchedulerCalls                                counter
+	invalidSchedulerCalls, recoverySlaveRemovals         counter
 	outstandingOffers                                    gauge
 
 	// active counts tasks per non-terminal state; terminal states are
@@ -79,6 +79,7 @@ func (m *Master) initMetrics() {
 	mm.validStatusUpdates = m.counter("master/valid_status_updates")
 	mm.invalidStatusUpdates = m.counter("master/invalid_status_updates")
 	mm.invalidSchedulerCalls = m.counter("master/invalid_scheduler_calls")
+	mm.recoverySlaveRemovals = m.counter("master/recovery_slave_removals")
 	mm.outstandingOffers = nop{}
 	m.pull("master/outstanding_offers", func() float64 { return float64(len(m.offers)) })
 	m.pull("master/elected", func() float64 { return 1 })

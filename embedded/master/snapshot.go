@@ -39,6 +39,9 @@ func (m *Master) snapshot() (*readonly.Snapshot, func()) {
 			roleFrameworks[role] = append(roleFrameworks[role], f.id)
 		}
 	}
+	for _, id := range sortedKeys(m.recovered) {
+		s.RecoveredAgents = append(s.RecoveredAgents, m.recovered[id])
+	}
 	for _, f := range m.completedFrameworks {
 		s.CompletedFrameworks = append(s.CompletedFrameworks, m.frameworkView(f))
 	}
