@@ -120,6 +120,16 @@ func TestOperatorAPI(t *testing.T) {
 	}
 	for _, tt := range []struct{ body, want string }{
 		{`{"type":"GET_STATE"`, "Failed to parse body into JSON"},
+		{`{"type":3.5}`, "type"},
+		{`{"type":"GET_METRICS"}`, "get_metrics"},
+		{`{"type":"UPDATE_WEIGHTS"}`, "update_weights"},
+		{`{"type":"UPDATE_WEIGHTS","update_weights":{"weight_infos":[{"role":"../x","weight":1}]}}`, "role"},
+		{`{"type":"UPDATE_QUOTA"}`, "update_quota"},
+		{`{"type":"UPDATE_QUOTA","update_quota":{"quota_configs":[{"role":"*"}]}}`, "role"},
+		{`{"type":"MARK_AGENT_GONE"}`, "mark_agent_gone"},
+		{`{"type":"MARK_AGENT_GONE","mark_agent_gone":{}}`, "agent_id"},
+		{`{"type":"TEARDOWN"}`, "teardown"},
+		{`{"type":"TEARDOWN","teardown":{"framework_id":{"value":"nope"}}}`, "No framework found"},
 		{`{"type":"NOPE"}`, "NOPE"},
 		{`{"type":"MARK_AGENT_GONE","mark_agent_gone":{"agent_id":{"value":"M-S77"}}}`, "M-S77"},
 		{`{"type":"UPDATE_QUOTA","update_quota":{"quota_configs":[{"role":"web","guarantees":{"cpus":{"value":4}},"limits":{"cpus":{"value":3}}}]}}`, "exceeds limit"},
