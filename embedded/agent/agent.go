@@ -176,6 +176,10 @@ func (a *Agent) Finalize() {
 	for _, f := range a.frameworks {
 		for _, e := range f.executors {
 			e.killTimer.Stop()
+			e.shutdownTimer.Stop()
+			for _, c := range e.children {
+				c.stopTimers()
+			}
 		}
 	}
 	for _, t := range a.retryTimers {

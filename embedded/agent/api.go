@@ -233,13 +233,17 @@ func (a *Agent) getExecutors() *operator.AgentGetExecutors {
 	return out
 }
 
-// getTasks is GET_TASKS: launched, terminated (awaiting acknowledgement) and
-// completed tasks of every executor (mesoscope has no pending or queued tasks).
+// getTasks is GET_TASKS: queued (on executors still registering), launched,
+// terminated (awaiting acknowledgement) and completed tasks of every executor
+// (mesoscope has no pending tasks).
 func (a *Agent) getTasks() *operator.AgentGetTasks {
 	out := &operator.AgentGetTasks{}
 	for _, f := range a.allFrameworks() {
 		executors := append(f.sortedExecutors(), f.completedExecutors...)
 		for _, e := range executors {
+			for _, t := range e.sortedQueued() {
+				out.QueuedTasks = append(out.QueuedTasks, *t)
+			}
 			for _, t := range e.sortedLaunched() {
 				out.LaunchedTasks = append(out.LaunchedTasks, cloneTask(t))
 			}

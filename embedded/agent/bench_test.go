@@ -98,3 +98,53 @@ func nextB(b *testing.B, e *testEnv) mesos.StatusUpdate {
 		return mesos.StatusUpdate{}
 	}
 }
+
+// BenchmarkRunTaskGroupToRunning measures the latency from RunTaskGroupMessage leaving
+// the master to the last task of the group reaching TASK_RUNNING at the master, for
+// groups of no-op commands (/bin/true): the executor's container, one nested container
+// per task, launched together, and the status update path. Each op uses a new
+// executor and waits for every task to finish and the executor to exit. The median is
+// reported as ms/median.
+func BenchmarkRunTaskGroupToRunning(b *testing.B) {
+	for _, n := range []int{1, 4, 16} {
+		b.Run("tasks="+strconv.Itoa(n), func(b *testing.B) {
+			e := newEnv(b)
+			e.master.ack = true
+			e.registerAgent(b)
+			fw := testFramework("fw-bench")
+			var lat []time.Duration
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				tasks := make([]mesos.TaskInfo, n)
+				for j := range tasks {
+					tasks[j] = commandTask(fmt.Sprintf("t%d-%d", i, j), "/bin/true")
+				}
+				start := time.Now()
+				e.runGroup(fw, defaultExecutorInfo(fmt.Sprintf("ex%d", i)), tasks...)
+				running, done := 0, 0
+				for done < n {
+					u := nextB(b, e)
+					switch {
+					case u.Status.State == mesos.TaskRunning:
+						if running++; running == n {
+							lat = append(lat, time.Since(start))
+						}
+					case u.Status.State.IsTerminal():
+						done++
+					}
+				}
+				select {
+				case <-e.master.exitedCh:
+				case <-time.After(waitFor):
+					b.Fatalf("no ExitedExecutorMessage within %v", waitFor)
+				}
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			if len(lat) > 0 {
+				b.ReportMetric(float64(lat[len(lat)/2])/1e6, "ms/median")
+			}
+		})
+	}
+}

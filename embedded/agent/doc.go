@@ -1,8 +1,10 @@
 // Package agent is mesoscope's Mesos agent: the slave(N) process of
 // src/slave/slave.cpp (Mesos 1.11.0) with its task status update manager
-// (src/slave/task_status_update_manager.cpp), the command executor it plays for
-// its tasks (src/launcher/executor.cpp), its HTTP endpoints (src/slave/http.cpp)
-// and the files process that serves sandboxes (src/files/files.cpp).
+// (src/slave/task_status_update_manager.cpp), the executors it plays for its
+// tasks — the command executor (src/launcher/executor.cpp) and, for task groups,
+// the default executor (src/launcher/default_executor.cpp) — its HTTP endpoints
+// (src/slave/http.cpp) and the files process that serves sandboxes
+// (src/files/files.cpp).
 //
 // # What it does
 //
@@ -15,6 +17,12 @@
 //	         │                    TASK_FINISHED / TASK_FAILED / TASK_KILLED
 //	         │──StatusUpdateMessage{update, latest_state, pid}──► master (retried
 //	         │◄──StatusUpdateAcknowledgementMessage               10 s, 20 s, … 10 min)
+//	         │◄──RunTaskGroupMessage  executor container (queued while it launches),
+//	         │                    per task: TASK_STARTING, nested container, all
+//	         │                    launched ─► TASK_RUNNING; each exit ─► its terminal
+//	         │                    update; FAILED/KILLED ─► kill the rest of the group;
+//	         │                    last child gone ─► destroy executor container
+//	         │──ExitedExecutorMessage──► master (every executor but command ones)
 //	         │◄──KillTaskMessage  TASK_KILLING?, SIGTERM, grace, SIGKILL
 //	         │  no ping / link EXITED ─► DISCONNECTED ─► ReregisterSlaveMessage
 //
@@ -30,7 +38,27 @@
 // Tasks (run.go, executor.go, kill.go) go through the embedded containerizer (one
 // containerizer.Process per agent, spawned once the agent has its ID). Every
 // timer — registration backoff, ping timeout, status update retries, kill
-// escalation — is on the runtime's clock, so tests Pause and Advance it.
+// escalation, max_completion_time, executor shutdown — is on the runtime's clock,
+// so tests Pause and Advance it.
+//
+// Task groups (taskgroup.go, defaultexecutor.go, defaultkill.go) follow Slave::runTaskGroup and
+// run, and the agent plays DefaultExecutor for them: one executor container per
+// executor (its resources are the executor's plus its first tasks'), the group
+// queued on the executor until that container runs (a kill meanwhile gives the
+// whole group TASK_KILLED, REASON_TASK_KILLED_DURING_LAUNCH, from the agent), then
+// every task in a nested container (ContainerID with the executor's container as
+// parent, sandbox <executor sandbox>/containers/<id>, linked at tasks/<task id> so
+// /files reaches it under the executor's sandbox). Updates are SOURCE_EXECUTOR with
+// the executor ID and the child's container ID; terminal states come from each
+// child's exit (FINISHED, FAILED "Command exited with status N", KILLED,
+// FAILED with REASON_MAX_COMPLETION_TIME_REACHED), a limitation's state and reason
+// taking precedence. A FAILED or KILLED task has the other live tasks of its group
+// killed (SIGTERM, then SIGKILL after the grace); further groups for a live
+// executor share it. When its last child is gone the executor terminates: the
+// agent destroys its container, and Slave::executorTerminated sends the master
+// ExitedExecutorMessage. A shut-down executor kills its children and is destroyed
+// after --executor_shutdown_grace_period if they linger; then the agent reports
+// the tasks still live (TASK_FAILED, REASON_EXECUTOR_TERMINATED).
 //
 // The status update manager (updatemanager.go) is a synchronous core, testable
 // without processes: per (framework, task) stream, duplicates ignored, only the
@@ -46,7 +74,8 @@
 //
 // HTTP: /slave(N)/state (v0 shape), /slave(N)/api/v1 (GET_HEALTH, GET_FLAGS,
 // GET_VERSION, GET_METRICS, GET_LOGGING_LEVEL, GET_STATE, GET_FRAMEWORKS,
-// GET_EXECUTORS, GET_TASKS, GET_AGENT, GET_OPERATIONS, GET_CONTAINERS),
+// GET_EXECUTORS, GET_TASKS, GET_AGENT, GET_OPERATIONS, GET_CONTAINERS, whose
+// show_nested lists default executors' child containers with their parent),
 // /slave(N)/flags, /slave(N)/health, /slave(N)/monitor/statistics,
 // /slave(N)/containers, and the shared files process's /files/browse and
 // /files/read. Metrics: slave/* on the runtime's registry (metrics.go).
@@ -68,8 +97,34 @@
 //     the container and is reported like the command executor. A second task for
 //     a live executor fails with the command executor's "Attempted to run multiple
 //     tasks" message.
-//   - Task groups (RunTaskGroupMessage) get TASK_ERROR with
-//     REASON_TASK_GROUP_INVALID: there is no default executor.
+//   - No mesos-default-executor process either: the agent plays it, so there are
+//     no executor SUBSCRIBE, LAUNCH_GROUP events, LAUNCH_CONTAINER or
+//     WAIT_NESTED_CONTAINER calls; the agent drives the containerizer directly.
+//     The executor container runs a stand-in ("exec sleep 2147483647") that the
+//     agent destroys when the executor terminates. The executor's updates are
+//     acknowledged to it at once (Mesos acknowledges once the update manager has
+//     an update), so it terminates as soon as its last child ends, and
+//     ExitedExecutorMessage reports that clean exit as status 0 (the container's
+//     wait status otherwise, -1 if unknown). The executor container is not
+//     resized when a further group arrives.
+//   - Default executor: no checks or health checks (TaskInfo.check and
+//     health_check are ignored), no volume mapping of the executor's disk
+//     resources into the children, no resource limits; the default kill grace is
+//     --kill_grace_period (3 s, the default executor's fixed default). A kill that
+//     arrives while a child is still launching takes effect once the launch is
+//     answered (Mesos's default executor drops it), and children whose launch
+//     completes after the executor began shutting down are destroyed at once
+//     (Mesos leaves them to the shutdown timeout). A child that fails to launch
+//     gets TASK_FAILED with the containerizer's launch error as the message.
+//   - launch_executor: mesoscope's master sets it on every RunTaskGroupMessage,
+//     so a group for a live executor is added to it (Mesos drops it, "Master wants
+//     to launch executor, but one already exists", and shuts the executor down);
+//     with a terminated executor awaiting acknowledgements, or with false and no
+//     executor, the group is dropped as in Mesos. Whatever its type, the
+//     ExecutorInfo of a task group is played as the default executor (the master
+//     only sends DEFAULT); a group for a live command executor, or a command task
+//     for a live default executor, shuts that executor down, as the executors do
+//     on an unsupported LAUNCH_GROUP or LAUNCH.
 //   - No recovery: a restarted agent registers as a new agent. The task.updates
 //     records are written (JSON record bodies instead of serialized protobuf, with
 //     Mesos's 4-byte host-endian length prefix) so recovery can be added; nothing

@@ -10,6 +10,7 @@ import (
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/observe"
 	"github.com/mesoscope/mesoscope/embedded/process"
+	"github.com/mesoscope/mesoscope/embedded/resources"
 )
 
 // launchExecutor is Slave::launchExecutor plus the command executor's launch(): the
@@ -49,40 +50,75 @@ func (a *Agent) containerConfig(f *framework, e *executor, task mesos.TaskInfo) 
 	if cmd == nil && e.info.Command != nil {
 		cmd = e.info.Command
 	}
-	var ci containerizer.CommandInfo
-	if cmd != nil {
-		ci = containerizer.CommandInfo{
-			Shell:     cmd.GetShell(),
-			Value:     cmd.GetValue(),
-			Arguments: cmd.Arguments,
-			User:      cmd.User,
-		}
-		for _, u := range cmd.URIs {
-			ci.URIs = append(ci.URIs, containerizer.URI{
-				Value:      u.Value,
-				Executable: u.Executable != nil && *u.Executable,
-				Extract:    u.GetExtract(),
-				Cache:      u.Cache != nil && *u.Cache,
-				OutputFile: u.OutputFile,
-			})
-		}
-		if cmd.Environment != nil {
-			env := &containerizer.Environment{}
-			for _, v := range cmd.Environment.Variables {
-				if v.Value != nil {
-					env.Variables = append(env.Variables, containerizer.Variable{Name: v.Name, Value: *v.Value})
-				}
-			}
-			ci.Environment = env
-		}
+	cfg := containerizer.ContainerConfig{
+		CommandInfo: commandInfo(cmd),
+		User:        f.info.User,
+		Resources:   containerResources(task.Resources.Resources.Plus(e.info.Resources.Resources)),
+		Directory:   e.directory,
+		FrameworkID: f.id,
+		ExecutorID:  e.id,
+		KillPolicy:  noGrace(),
+		Environment: a.executorEnvironment(f, e),
 	}
-	all := task.Resources.Resources.Plus(e.info.Resources.Resources)
+	if role := taskRole(task); role != "" {
+		cfg.Environment["MESOS_ALLOCATION_ROLE"] = role
+	}
+	return cfg
+}
+
+// commandInfo converts a task's CommandInfo for the containerizer (VALUE variables
+// only).
+func commandInfo(cmd *mesos.CommandInfo) containerizer.CommandInfo {
+	var ci containerizer.CommandInfo
+	if cmd == nil {
+		return ci
+	}
+	ci = containerizer.CommandInfo{
+		Shell:     cmd.GetShell(),
+		Value:     cmd.GetValue(),
+		Arguments: cmd.Arguments,
+		User:      cmd.User,
+	}
+	for _, u := range cmd.URIs {
+		ci.URIs = append(ci.URIs, containerizer.URI{
+			Value:      u.Value,
+			Executable: u.Executable != nil && *u.Executable,
+			Extract:    u.GetExtract(),
+			Cache:      u.Cache != nil && *u.Cache,
+			OutputFile: u.OutputFile,
+		})
+	}
+	if cmd.Environment != nil {
+		env := &containerizer.Environment{}
+		for _, v := range cmd.Environment.Variables {
+			if v.Value != nil {
+				env.Variables = append(env.Variables, containerizer.Variable{Name: v.Name, Value: *v.Value})
+			}
+		}
+		ci.Environment = env
+	}
+	return ci
+}
+
+// containerResources are the scalar requests of resources.
+func containerResources(all resources.Resources) containerizer.Resources {
 	var r containerizer.Resources
 	r.CPUs, _ = all.Scalars().Named("cpus").ScalarValue("cpus")
 	r.Mem, _ = all.Scalars().Named("mem").ScalarValue("mem")
 	r.Disk, _ = all.Scalars().Named("disk").ScalarValue("disk")
-	grace := int64(0)
-	env := map[string]string{
+	return r
+}
+
+// noGrace is the kill policy of the agent's containers: a destroy kills at once, the
+// agent having sent SIGTERM and waited out the grace period itself.
+func noGrace() *containerizer.KillPolicy {
+	return &containerizer.KillPolicy{GracePeriod: &containerizer.DurationInfo{Nanoseconds: 0}}
+}
+
+// executorEnvironment is Slave's executorEnvironment: the MESOS_* variables an
+// executor's container gets.
+func (a *Agent) executorEnvironment(f *framework, e *executor) map[string]string {
+	return map[string]string{
 		"MESOS_FRAMEWORK_ID":                   f.id,
 		"MESOS_EXECUTOR_ID":                    e.id,
 		"MESOS_DIRECTORY":                      e.directory,
@@ -91,19 +127,6 @@ func (a *Agent) containerConfig(f *framework, e *executor, task mesos.TaskInfo) 
 		"MESOS_AGENT_ENDPOINT":                 a.Self().Address.String(),
 		"MESOS_CHECKPOINT":                     boolFlag(e.checkpoint),
 		"MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD": formatDuration(a.shutdownGrace(e)),
-	}
-	if role := taskRole(task); role != "" {
-		env["MESOS_ALLOCATION_ROLE"] = role
-	}
-	return containerizer.ContainerConfig{
-		CommandInfo: ci,
-		User:        f.info.User,
-		Resources:   r,
-		Directory:   e.directory,
-		FrameworkID: f.id,
-		ExecutorID:  e.id,
-		KillPolicy:  &containerizer.KillPolicy{GracePeriod: &containerizer.DurationInfo{Nanoseconds: grace}},
-		Environment: env,
 	}
 }
 
@@ -146,6 +169,10 @@ func (a *Agent) executorLaunched(fwID, exID, cid string, fut *process.Future[con
 	if e.state == executorRegistering {
 		e.state = executorRunning
 	}
+	if e.defaultExec {
+		a.defaultExecutorRegistered(f, e)
+		return
+	}
 	if e.pendingKill != nil {
 		grace := *e.pendingKill
 		e.pendingKill = nil
@@ -184,6 +211,12 @@ func (a *Agent) containerTerminated(fwID, exID, cid string, fut *process.Future[
 	e.reaped = true
 	e.killTimer.Stop()
 	containerCaused := term != nil && term.Reason != ""
+	if e.defaultExec {
+		// The default executor reports its tasks as their child containers end; what
+		// is still live when its own container ends, the agent reports below.
+		a.executorTerminated(f, e, term, err)
+		return
+	}
 	if t := e.launchedTasks[e.taskID]; t != nil && !t.State.IsTerminal() && err == nil && !containerCaused && f.state == frameworkRunning {
 		state, message := commandResult(term, e.killed)
 		a.executorUpdate(f, e, e.taskID, state, message, nil)
@@ -209,8 +242,10 @@ func commandResult(term *containerizer.Termination, killed bool) (mesos.TaskStat
 }
 
 // executorTerminated is Slave::executorTerminated: the executor is TERMINATED, its
-// live tasks get TASK_FAILED (or the termination's state and reason) from the agent,
-// and it is removed once it has no task awaiting acknowledgement.
+// live (launched or queued) tasks get TASK_FAILED (or the termination's state and
+// reason) from the agent, the master gets ExitedExecutorMessage unless the executor
+// was generated for a command task, and the executor is removed once it has no task
+// awaiting acknowledgement.
 func (a *Agent) executorTerminated(f *framework, e *executor, term *containerizer.Termination, waitErr error) {
 	switch e.state {
 	case executorRegistering, executorRunning, executorTerminating:
@@ -225,17 +260,32 @@ func (a *Agent) executorTerminated(f *framework, e *executor, term *containerize
 		observe.Attr{Key: "mesos.container_id", Value: e.containerID})
 	e.reaped = true
 	e.killTimer.Stop()
+	e.shutdownTimer.Stop()
+	for _, c := range e.children {
+		c.stopTimers()
+	}
 	if f.state != frameworkTerminating {
 		for _, t := range e.sortedLaunched() {
 			if !t.State.IsTerminal() {
 				a.sendExecutorTerminatedStatusUpdate(f, e, t.TaskID.Value, term, waitErr)
 			}
 		}
+		for _, t := range e.sortedQueued() {
+			a.sendExecutorTerminatedStatusUpdate(f, e, t.TaskID.Value, term, waitErr)
+		}
 	} else {
 		for id, t := range e.launchedTasks {
 			delete(e.launchedTasks, id)
 			e.terminatedTasks[id] = t
 		}
+		for _, t := range e.sortedQueued() {
+			delete(e.queuedTasks, t.TaskID.Value)
+			e.terminatedTasks[t.TaskID.Value] = t
+		}
+	}
+	e.queuedGroups = nil
+	if !e.commandTask {
+		a.sendExitedExecutorMessage(f.id, e.id, exitStatus(e, term, waitErr))
 	}
 	if a.state == StateTerminating || f.state == frameworkTerminating || !e.incompleteTasks() {
 		a.removeExecutor(f, e)
@@ -243,6 +293,20 @@ func (a *Agent) executorTerminated(f *framework, e *executor, term *containerize
 	if f.idle() {
 		a.removeFramework(f)
 	}
+}
+
+// exitStatus is the status ExitedExecutorMessage reports (Slave::executorTerminated):
+// the container's wait status, -1 when there is none. A default executor that ended
+// because its last task did exits cleanly in Mesos; the agent, which destroys the
+// stand-in process of its container, reports that clean exit (0).
+func exitStatus(e *executor, term *containerizer.Termination, waitErr error) int32 {
+	switch {
+	case e.exiting && waitErr == nil && term != nil && term.Reason == "":
+		return 0
+	case waitErr != nil || term == nil || term.Status == nil:
+		return -1
+	}
+	return *term.Status
 }
 
 // sendExecutorTerminatedStatusUpdate is Slave::sendExecutorTerminatedStatusUpdate.
@@ -279,4 +343,19 @@ func (a *Agent) sendExecutorTerminatedStatusUpdate(f *framework, e *executor, ta
 	}
 	u := a.newAgentUpdate(f.id, e.id, taskID, state, message, reason)
 	a.statusUpdate(u, false)
+}
+
+// sendExitedExecutorMessage is Slave::sendExitedExecutorMessage: the master releases
+// the executor's resources and tells the scheduler (a FAILURE event). status is the
+// executor's wait status, -1 if unknown.
+func (a *Agent) sendExitedExecutorMessage(fwID, exID string, status int32) {
+	if a.info.ID == nil {
+		return
+	}
+	a.Send(a.master, mesos.ExitedExecutorMessageName, mesos.ExitedExecutorMessage{
+		SlaveID:     *a.info.ID,
+		FrameworkID: mesos.FrameworkID{Value: fwID},
+		ExecutorID:  mesos.ExecutorID{Value: exID},
+		Status:      status,
+	})
 }

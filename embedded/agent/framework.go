@@ -47,7 +47,7 @@ func (f *framework) partitionAware() bool {
 func (f *framework) executorForTask(taskID string) *executor {
 	for _, id := range slices.Sorted(maps.Keys(f.executors)) {
 		e := f.executors[id]
-		if e.launchedTasks[taskID] != nil || e.terminatedTasks[taskID] != nil {
+		if e.hasTask(taskID) {
 			return e
 		}
 	}
@@ -107,8 +107,9 @@ type termination struct {
 }
 
 // executor is an executor and its container (struct Executor in src/slave/slave.hpp),
-// plus the state of the command executor that the agent plays for it
-// (src/launcher/executor.cpp CommandExecutor).
+// plus the state of the executor that the agent plays for it: the command executor
+// (src/launcher/executor.cpp CommandExecutor) or, for task groups, the default
+// executor (src/launcher/default_executor.cpp DefaultExecutor, see defaultexecutor.go).
 type executor struct {
 	id          string
 	frameworkID string
@@ -119,9 +120,22 @@ type executor struct {
 	commandTask bool // generated for a command task (isGeneratedForCommandTask)
 	checkpoint  bool
 
+	// queuedTasks are tasks waiting for the executor to register (its container to
+	// run), by task ID, and queuedGroups the task groups they came in, in order
+	// (Executor::queuedTasks and queuedTaskGroups). Only default executors queue.
+	queuedTasks  map[string]mesos.TaskInfo
+	queuedGroups []*taskGroup
+
 	launchedTasks   map[string]*mesos.Task
 	terminatedTasks map[string]*mesos.Task
 	completedTasks  []*mesos.Task // oldest first, at most MaxCompletedTasksPerExecutor
+
+	// The default executor's state (nil children for a command executor).
+	defaultExec   bool              // the agent plays the default executor
+	children      map[string]*child // live child containers by task ID (DefaultExecutor::containers)
+	shuttingDown  bool              // DefaultExecutor::shuttingDown
+	exiting       bool              // no child left: the executor exits, its container is destroyed
+	shutdownTimer *process.Timer    // Slave::shutdownExecutorTimeout
 
 	// The command executor's state.
 	taskID             string
@@ -138,9 +152,12 @@ type executor struct {
 }
 
 // allocatedResources is Executor::allocatedResources: the executor's own resources
-// plus those of its launched tasks.
+// plus those of its queued and launched tasks.
 func (e *executor) allocatedResources() resources.Resources {
 	rs := e.info.Resources.Resources.Clone()
+	for _, id := range slices.Sorted(maps.Keys(e.queuedTasks)) {
+		rs.Add(e.queuedTasks[id].Resources.Resources)
+	}
 	for _, t := range e.sortedLaunched() {
 		rs.Add(t.Resources.Resources)
 	}
@@ -149,7 +166,23 @@ func (e *executor) allocatedResources() resources.Resources {
 
 // incompleteTasks is Executor::incompleteTasks.
 func (e *executor) incompleteTasks() bool {
-	return len(e.launchedTasks) > 0 || len(e.terminatedTasks) > 0
+	return len(e.queuedTasks) > 0 || len(e.launchedTasks) > 0 || len(e.terminatedTasks) > 0
+}
+
+// hasTask reports whether the task is queued, launched or terminated on e.
+func (e *executor) hasTask(taskID string) bool {
+	_, queued := e.queuedTasks[taskID]
+	return queued || e.launchedTasks[taskID] != nil || e.terminatedTasks[taskID] != nil
+}
+
+// sortedQueued returns the queued tasks as Tasks in TASK_STAGING, ordered by ID (the
+// Task protobuf::createTask makes of a queued TaskInfo).
+func (e *executor) sortedQueued() []*mesos.Task {
+	out := make([]*mesos.Task, 0, len(e.queuedTasks))
+	for _, id := range slices.Sorted(maps.Keys(e.queuedTasks)) {
+		out = append(out, createTask(e.queuedTasks[id], mesos.TaskStaging, e.frameworkID, e.id))
+	}
+	return out
 }
 
 func (e *executor) sortedLaunched() []*mesos.Task   { return sortedTasks(e.launchedTasks) }
@@ -165,13 +198,22 @@ func sortedTasks(m map[string]*mesos.Task) []*mesos.Task {
 
 // updateTaskState is Executor::updateTaskState: the task takes the update's state,
 // its statuses gain the update (replacing a last one of the same state), and a
-// terminal update moves it from the launched to the terminated tasks and counts it in
-// the slave/tasks_* metrics.
+// terminal update moves it from the queued or launched to the terminated tasks and
+// counts it in the slave/tasks_* metrics. A queued task only takes terminal states.
 func (e *executor) updateTaskState(status mesos.TaskStatus, m *metrics) error {
 	id := status.TaskID.Value
 	terminal := status.State.IsTerminal()
 	var t *mesos.Task
+	if info, ok := e.queuedTasks[id]; ok {
+		if !terminal {
+			return fmt.Errorf("queued tasks can only be transitioned to terminal states, not %s", status.State)
+		}
+		delete(e.queuedTasks, id)
+		t = createTask(info, mesos.TaskStaging, e.frameworkID, e.id)
+		e.terminatedTasks[id] = t
+	}
 	switch {
+	case t != nil:
 	case e.launchedTasks[id] != nil:
 		t = e.launchedTasks[id]
 		if terminal {

@@ -40,11 +40,13 @@ type fakeMaster struct {
 	unregistered int
 	updates      []mesos.StatusUpdate
 	updateCh     chan mesos.StatusUpdate
+	exitedCh     chan mesos.ExitedExecutorMessage
 	agent        process.PID
 }
 
 func newFakeMaster() *fakeMaster {
-	return &fakeMaster{register: true, agentID: "S0", updateCh: make(chan mesos.StatusUpdate, 1000)}
+	return &fakeMaster{register: true, agentID: "S0", updateCh: make(chan mesos.StatusUpdate, 1000),
+		exitedCh: make(chan mesos.ExitedExecutorMessage, 100)}
 }
 
 func (m *fakeMaster) Initialize() {
@@ -72,6 +74,9 @@ func (m *fakeMaster) Initialize() {
 		m.mu.Lock()
 		m.unregistered++
 		m.mu.Unlock()
+	})
+	process.Install(&m.Base, mesos.ExitedExecutorMessageName, func(_ process.PID, msg mesos.ExitedExecutorMessage) {
+		m.exitedCh <- msg
 	})
 	process.Install(&m.Base, mesos.StatusUpdateMessageName, func(from process.PID, msg mesos.StatusUpdateMessage) {
 		m.mu.Lock()
@@ -123,6 +128,18 @@ func (m *fakeMaster) next(t *testing.T) mesos.StatusUpdate {
 	case <-time.After(waitFor):
 		t.Fatalf("no status update reached the master within %v", waitFor)
 		return mesos.StatusUpdate{}
+	}
+}
+
+// nextExited waits for the next ExitedExecutorMessage to reach the master.
+func (m *fakeMaster) nextExited(t *testing.T) mesos.ExitedExecutorMessage {
+	t.Helper()
+	select {
+	case msg := <-m.exitedCh:
+		return msg
+	case <-time.After(waitFor):
+		t.Fatalf("no ExitedExecutorMessage reached the master within %v", waitFor)
+		return mesos.ExitedExecutorMessage{}
 	}
 }
 

@@ -49,6 +49,10 @@ func (a *Agent) killTask(from process.PID, msg mesos.KillTaskMessage) {
 		a.log.Warn("Ignoring kill task because the executor is "+e.state.String(), "task", taskID, "executor", e.id)
 		return
 	}
+	if e.defaultExec {
+		a.killGroupTask(f, e, taskID, msg.KillPolicy)
+		return
+	}
 	if e.launchedTasks[taskID] == nil {
 		return // already terminal: the executor ignores the kill
 	}
@@ -93,7 +97,7 @@ func (a *Agent) killWithGrace(f *framework, e *executor, grace time.Duration) {
 		a.executorUpdate(f, e, e.taskID, mesos.TaskKilling, "", nil)
 	}
 	a.log.Info("Sending SIGTERM to the task", "task", e.taskID, "container", e.containerID, "grace", grace.String())
-	a.signal(e, syscall.SIGTERM)
+	a.signalContainer(containerizer.ContainerID{Value: e.containerID}, syscall.SIGTERM)
 	e.killed = true
 	e.killStart = now
 	e.killDeadline = now.Add(grace)
@@ -115,11 +119,10 @@ func (a *Agent) escalation(fwID string, e *executor, after time.Duration) *proce
 	})
 }
 
-// signal sends sig to the container's task on a goroutine the agent owns (the
+// signalContainer sends sig to a container's task on a goroutine the agent owns (the
 // containerizer call waits for the launch shim to be ready).
-func (a *Agent) signal(e *executor, sig syscall.Signal) {
+func (a *Agent) signalContainer(id containerizer.ContainerID, sig syscall.Signal) {
 	m := a.cont.Containerizer()
-	id := containerizer.ContainerID{Value: e.containerID}
 	log := a.log
 	a.wg.Add(1)
 	go func() {
@@ -133,10 +136,14 @@ func (a *Agent) signal(e *executor, sig syscall.Signal) {
 // shutdownExecutor is Slave::_shutdownExecutor plus the command executor's
 // shutdown(): the executor is TERMINATING and its task is killed with the shutdown
 // grace period less the 2 s Mesos keeps for the executor to report (MAX_REAP_INTERVAL
-// and 1 s).
+// and 1 s). A default executor shuts down as shutdownDefaultExecutor says.
 func (a *Agent) shutdownExecutor(f *framework, e *executor) {
 	a.log.Info("Shutting down executor", "executor", e.id, "framework", f.id)
 	e.state = executorTerminating
+	if e.defaultExec {
+		a.shutdownDefaultExecutor(f, e)
+		return
+	}
 	grace := max(a.shutdownGrace(e)-2*time.Second, 0)
 	a.killWithGrace(f, e, grace)
 }

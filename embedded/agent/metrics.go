@@ -133,11 +133,15 @@ func (a *Agent) removeMetrics() {
 	a.m.names = nil
 }
 
-// countTasks counts launched tasks in a state (Slave::_tasks_starting and friends).
+// countTasks counts launched tasks in a state, and queued ones as TASK_STAGING
+// (Slave::_tasks_staging, _tasks_starting and friends).
 func (a *Agent) countTasks(s mesos.TaskState) int {
 	n := 0
 	for _, f := range a.frameworks {
 		for _, e := range f.executors {
+			if s == mesos.TaskStaging {
+				n += len(e.queuedTasks)
+			}
 			for _, t := range e.launchedTasks {
 				if t.State == s {
 					n++

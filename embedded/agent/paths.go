@@ -9,6 +9,7 @@ const (
 	executorsDir  = "executors"
 	runsDir       = "runs"
 	tasksDir      = "tasks"
+	containersDir = "containers" // nested containers' sandboxes in their parent's
 	metaDir       = "meta"
 	latestRun     = "latest"
 	updatesFile   = "task.updates"

@@ -109,8 +109,8 @@ func (a *Agent) agentInfo() mesos.AgentInfo {
 }
 
 // reregisterMessage builds ReregisterSlaveMessage: every framework, the tasks of
-// every executor (launched and terminated ones, with their latest state and status
-// update state), the executor infos of non-command executors that have not
+// every executor (queued ones as TASK_STAGING, launched and terminated ones with their
+// latest state and status update state), the executor infos of non-command executors that have not
 // terminated, and the completed frameworks with their completed tasks.
 func (a *Agent) reregisterMessage() mesos.ReregisterSlaveMessage {
 	msg := mesos.ReregisterSlaveMessage{
@@ -121,6 +121,9 @@ func (a *Agent) reregisterMessage() mesos.ReregisterSlaveMessage {
 	for _, f := range a.sortedFrameworks() {
 		msg.Frameworks = append(msg.Frameworks, f.info)
 		for _, e := range f.sortedExecutors() {
+			for _, t := range e.sortedQueued() {
+				msg.Tasks = append(msg.Tasks, *t)
+			}
 			for _, t := range e.sortedLaunched() {
 				msg.Tasks = append(msg.Tasks, cloneTask(t))
 			}

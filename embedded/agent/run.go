@@ -44,34 +44,6 @@ func (a *Agent) runTask(from process.PID, msg mesos.RunTaskMessage) {
 	a.run(msg.Framework, msg.PID, exec, task)
 }
 
-// runTaskGroup handles RunTaskGroupMessage. mesoscope has no default executor yet
-// (Mesos launches each task of the group as a nested container under it), so every
-// task of the group gets TASK_ERROR.
-func (a *Agent) runTaskGroup(from process.PID, msg mesos.RunTaskGroupMessage) {
-	if from != a.master {
-		a.log.Warn("Ignoring run task group message: not from the expected master", "from", from.String(), "master", a.master.String())
-		return
-	}
-	if msg.Framework.ID == nil {
-		a.log.Error("Ignoring run task group message: it does not have a framework ID", "from", from.String())
-		return
-	}
-	if a.state == StateRecovering || a.state == StateTerminating {
-		a.log.Warn("Ignoring running task group", "state", a.state.String())
-		return
-	}
-	f := a.ensureFramework(msg.Framework, "")
-	for _, t := range msg.TaskGroup.Tasks {
-		u := a.newAgentUpdate(f.id, msg.Executor.ExecutorID.Value, t.TaskID.Value, mesos.TaskError,
-			"Task groups (LAUNCH_GROUP) are not supported by mesoscope's agent: it has no default executor",
-			mesos.ReasonTaskGroupInvalid)
-		a.statusUpdate(u, false)
-	}
-	if f.idle() {
-		a.removeFramework(f)
-	}
-}
-
 // commandExecutorInfo is Slave::getExecutorInfo for a command task: the executor
 // shares the task's ID, is named after the command, takes the task's URIs,
 // environment, user, labels and discovery, and gets the executor overhead (0.1 cpus,
@@ -215,8 +187,15 @@ func (a *Agent) run(fw mesos.FrameworkInfo, pid string, exec mesos.ExecutorInfo,
 			a.statusUpdate(u, false)
 			return
 		}
-		// The executor runs one task only, as the command executor does.
 		e.launchedTasks[task.TaskID.Value] = createTask(task, mesos.TaskStaging, f.id, e.id)
+		if e.defaultExec {
+			// DefaultExecutor::received: "LAUNCH event is not supported", and it
+			// shuts down; the task fails with the executor.
+			a.log.Error("Default executor does not support LAUNCH; shutting it down", "task", task.TaskID.Value, "executor", e.id)
+			a.shutdownExecutor(f, e)
+			return
+		}
+		// The executor runs one task only, as the command executor does.
 		a.executorUpdate(f, e, task.TaskID.Value, mesos.TaskFailed,
 			`Attempted to run multiple tasks using a "command" executor`, nil)
 		return

@@ -17,8 +17,9 @@ type Snapshot struct {
 	Hostname string
 	// Resources is the agent's total, in Mesos's text form.
 	Resources string
-	// Tasks are the launched and terminated (not yet acknowledged) tasks of every
-	// framework, ordered by framework, executor and task ID.
+	// Tasks are the queued (TASK_STAGING), launched and terminated (not yet
+	// acknowledged) tasks of every framework, ordered by framework, executor and
+	// task ID.
 	Tasks []mesos.Task
 	// CompletedTasks counts the tasks whose updates are all acknowledged and that
 	// are kept for /state.
@@ -51,6 +52,9 @@ func (a *Agent) snapshot() Snapshot {
 	}
 	for _, f := range a.sortedFrameworks() {
 		for _, e := range f.sortedExecutors() {
+			for _, t := range e.sortedQueued() {
+				s.Tasks = append(s.Tasks, *t)
+			}
 			for _, t := range e.sortedLaunched() {
 				s.Tasks = append(s.Tasks, cloneTask(t))
 			}

@@ -3,6 +3,8 @@ package agent
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/mesoscope/mesoscope/embedded/mesos"
@@ -81,18 +83,46 @@ type FrameworkJSON struct {
 
 // ExecutorJSON is ExecutorWriter's output.
 type ExecutorJSON struct {
-	ID             string        `json:"id"`
-	Name           string        `json:"name"`
-	Source         string        `json:"source"`
-	Container      string        `json:"container"`
-	Directory      string        `json:"directory"`
-	Resources      resources.V0  `json:"resources"`
-	Role           string        `json:"role,omitempty"`
-	Labels         []mesos.Label `json:"labels,omitempty"`
-	Type           string        `json:"type,omitempty"`
-	Tasks          []TaskJSON    `json:"tasks"`
-	QueuedTasks    []TaskJSON    `json:"queued_tasks"`
-	CompletedTasks []TaskJSON    `json:"completed_tasks"`
+	ID             string           `json:"id"`
+	Name           string           `json:"name"`
+	Source         string           `json:"source"`
+	Container      string           `json:"container"`
+	Directory      string           `json:"directory"`
+	Resources      resources.V0     `json:"resources"`
+	Role           string           `json:"role,omitempty"`
+	Labels         []mesos.Label    `json:"labels,omitempty"`
+	Type           string           `json:"type,omitempty"`
+	Tasks          []TaskJSON       `json:"tasks"`
+	QueuedTasks    []QueuedTaskJSON `json:"queued_tasks"`
+	CompletedTasks []TaskJSON       `json:"completed_tasks"`
+}
+
+// QueuedTaskJSON is json(JSON::ObjectWriter*, const TaskInfo&) in src/slave/http.cpp:
+// a task queued on an executor that has not registered yet.
+type QueuedTaskJSON struct {
+	ID         string               `json:"id"`
+	Name       string               `json:"name"`
+	SlaveID    string               `json:"slave_id"`
+	Resources  resources.V0         `json:"resources"`
+	Role       string               `json:"role"`
+	Command    *CommandJSON         `json:"command,omitempty"`
+	ExecutorID string               `json:"executor_id,omitempty"`
+	Discovery  *mesos.DiscoveryInfo `json:"discovery,omitempty"`
+}
+
+// CommandJSON is json(JSON::ObjectWriter*, const CommandInfo&) in src/common/http.cpp.
+type CommandJSON struct {
+	Shell       *bool              `json:"shell,omitempty"`
+	Value       *string            `json:"value,omitempty"`
+	Argv        []string           `json:"argv"`
+	Environment *mesos.Environment `json:"environment,omitempty"`
+	URIs        []CommandURIJSON   `json:"uris"`
+}
+
+// CommandURIJSON is an element of CommandJSON's uris.
+type CommandURIJSON struct {
+	Value      string `json:"value"`
+	Executable bool   `json:"executable"`
 }
 
 // TaskJSON is json(JSON::ObjectWriter*, const Task&) in src/common/http.cpp.
@@ -233,7 +263,7 @@ func executorJSON(e *executor) ExecutorJSON {
 		Directory:      e.directory,
 		Resources:      resources.V0(e.allocatedResources()),
 		Tasks:          []TaskJSON{},
-		QueuedTasks:    []TaskJSON{},
+		QueuedTasks:    []QueuedTaskJSON{},
 		CompletedTasks: []TaskJSON{},
 	}
 	if !e.info.Resources.IsEmpty() {
@@ -248,11 +278,41 @@ func executorJSON(e *executor) ExecutorJSON {
 	for _, t := range e.sortedLaunched() {
 		j.Tasks = append(j.Tasks, taskJSON(t))
 	}
+	for _, id := range slices.Sorted(maps.Keys(e.queuedTasks)) {
+		j.QueuedTasks = append(j.QueuedTasks, queuedTaskJSON(e.queuedTasks[id]))
+	}
 	for _, t := range e.completedTasks {
 		j.CompletedTasks = append(j.CompletedTasks, taskJSON(t))
 	}
 	for _, t := range e.sortedTerminated() {
 		j.CompletedTasks = append(j.CompletedTasks, taskJSON(t))
+	}
+	return j
+}
+
+func queuedTaskJSON(t mesos.TaskInfo) QueuedTaskJSON {
+	j := QueuedTaskJSON{
+		ID:        t.TaskID.Value,
+		Name:      t.Name,
+		SlaveID:   t.AgentID.Value,
+		Resources: resources.V0(t.Resources.Resources),
+		Discovery: t.Discovery,
+	}
+	if !t.Resources.IsEmpty() {
+		j.Role = t.Resources.At(0).AllocationRole()
+	}
+	if c := t.Command; c != nil {
+		cj := &CommandJSON{Shell: c.Shell, Value: c.Value, Argv: c.Arguments, Environment: c.Environment, URIs: []CommandURIJSON{}}
+		if cj.Argv == nil {
+			cj.Argv = []string{}
+		}
+		for _, u := range c.URIs {
+			cj.URIs = append(cj.URIs, CommandURIJSON{Value: u.Value, Executable: u.Executable != nil && *u.Executable})
+		}
+		j.Command = cj
+	}
+	if t.Executor != nil {
+		j.ExecutorID = t.Executor.ExecutorID.Value
 	}
 	return j
 }

@@ -109,7 +109,7 @@ func (a *Agent) statusUpdate(u mesos.StatusUpdate, fromExecutor bool) {
 		return
 	}
 	if fromExecutor || (e.launched && !e.reaped) {
-		u.Status.ContainerStatus = a.containerStatus(e)
+		u.Status.ContainerStatus = a.containerStatus(e, u.Status.TaskID.Value)
 	}
 	if err := e.updateTaskState(u.Status, &a.m); err != nil {
 		a.log.Error("Failed to update state of task", "task", u.Status.TaskID.Value, "state", u.Status.State.String(), "err", err)
@@ -125,14 +125,20 @@ func (a *Agent) statusUpdate(u mesos.StatusUpdate, fromExecutor bool) {
 
 // containerStatus is the ContainerStatus the agent adds to a running container's
 // updates: its ID, the executor's pid and, as Slave::_statusUpdate does for
-// containers without network isolation, the agent's IP address.
-func (a *Agent) containerStatus(e *executor) *mesos.ContainerStatus {
+// containers without network isolation, the agent's IP address. A task of a default
+// executor is tied to its child container (the executor puts the child's ID in its
+// updates, and Slave::statusUpdate asks the containerizer about that container): the
+// nested container ID, with its parent, and the child's pid.
+func (a *Agent) containerStatus(e *executor, taskID string) *mesos.ContainerStatus {
+	id, pid := mesos.ContainerID{Value: e.containerID}, e.pid
+	if c := e.children[taskID]; c != nil {
+		id, pid = toMesosContainerID(c.containerID), c.pid
+	}
 	cs := &mesos.ContainerStatus{
-		ContainerID:  &mesos.ContainerID{Value: e.containerID},
+		ContainerID:  &id,
 		NetworkInfos: []mesos.NetworkInfo{{IPAddresses: []mesos.IPAddress{{IPAddress: a.Self().Address.Addr().String()}}}},
 	}
-	if e.pid != 0 {
-		pid := e.pid
+	if pid != 0 {
 		cs.ExecutorPID = &pid
 	}
 	return cs

@@ -268,24 +268,6 @@ func TestSecondTaskForCommandExecutorFails(t *testing.T) {
 	}
 }
 
-func TestTaskGroupsAreRefused(t *testing.T) {
-	e := newEnv(t)
-	e.master.ack = true
-	e.registerAgent(t)
-	fw := testFramework("fw1")
-	group := mesos.TaskGroupInfo{Tasks: []mesos.TaskInfo{commandTask("g1", "true"), commandTask("g2", "true")}}
-	e.master.send(e.agent.Self(), mesos.RunTaskGroupMessageName, mesos.RunTaskGroupMessage{
-		Framework: fw, Executor: mesos.ExecutorInfo{ExecutorID: mesos.ExecutorID{Value: "default"}, Type: mesos.ExecutorDefault}, TaskGroup: group,
-	})
-	for _, id := range []string{"g1", "g2"} {
-		u := e.master.next(t)
-		if u.Status.TaskID.Value != id || u.Status.State != mesos.TaskError || *u.Status.Reason != mesos.ReasonTaskGroupInvalid {
-			t.Errorf("update = %s %s, want %s TASK_ERROR REASON_TASK_GROUP_INVALID", u.Status.TaskID.Value, describe(u), id)
-		}
-	}
-	waitCompleted(t, e, "fw1")
-}
-
 func TestAppendBounded(t *testing.T) {
 	var s []int
 	for i := range 7 {

@@ -171,3 +171,60 @@ func containsInOrder(got []mesos.TaskState, want ...mesos.TaskState) bool {
 	}
 	return i == len(want)
 }
+
+// LAUNCH_GROUP over the scheduler API: the agent runs the group under one
+// default executor, each task in a nested container.
+func TestLocalClusterRunsTaskGroup(t *testing.T) {
+	l := startLocal(t, 1)
+	rec := newRecorder()
+	offers := make(chan mesos.Offer, 16)
+	c, err := schedclient.New(schedclient.Config{
+		Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(), Name: "group-e2e"}, AutoAck: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Run(ctx, func(_ context.Context, e *scheduler.Event) {
+			switch e.Type {
+			case scheduler.EventOffers:
+				for _, o := range e.Offers.Offers {
+					offers <- o
+				}
+			case scheduler.EventUpdate:
+				rec.add(&e.Update.Status)
+			}
+		})
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	var o mesos.Offer
+	select {
+	case o = <-offers:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no offer within 30s")
+	}
+	shell := true
+	task := func(id, cmd string) mesos.TaskInfo {
+		return mesos.TaskInfo{Name: id, TaskID: mesos.TaskID{Value: id}, AgentID: o.AgentID,
+			Resources: mesos.ResourcesOf(resources.MustParse("cpus:0.1;mem:32")), Command: &mesos.CommandInfo{Shell: &shell, Value: &cmd}}
+	}
+	exec := mesos.ExecutorInfo{Type: mesos.ExecutorDefault, ExecutorID: mesos.ExecutorID{Value: "group-exec"},
+		Resources: mesos.ResourcesOf(resources.MustParse("cpus:0.1;mem:32"))}
+	err = c.Accept(ctx, []mesos.OfferID{o.ID}, []mesos.OfferOperation{{Type: mesos.OperationLaunchGroup, LaunchGroup: &mesos.LaunchGroupOperation{
+		Executor: exec, TaskGroup: mesos.TaskGroupInfo{Tasks: []mesos.TaskInfo{task("g-ok", "true"), task("g-sleep", "sleep 60")}},
+	}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.wait(t, "g-ok", mesos.TaskFinished)
+	rec.wait(t, "g-sleep", mesos.TaskRunning)
+	if err := c.Kill(ctx, mesos.TaskID{Value: "g-sleep"}, &o.AgentID); err != nil {
+		t.Fatal(err)
+	}
+	rec.wait(t, "g-sleep", mesos.TaskKilled)
+}

@@ -199,13 +199,17 @@ func (m *Master) launch(f *framework, a *agent, ti *mesos.TaskInfo, offered *res
 	}
 	offered.Subtract(need)
 	task := m.newTask(f, a, ti, role, multiRole)
+	// launch_executor: the agent starts the executor only when the master
+	// does not know it to be running there (Master::_accept).
+	launchExecutor := true
 	if exec != nil {
-		if _, running := a.executors[f.id][exec.ExecutorID.Value]; !running {
+		if _, running := a.executors[f.id][exec.ExecutorID.Value]; running {
+			launchExecutor = false
+		} else {
 			m.addExecutor(f, a, *exec, role, multiRole)
 		}
 	}
 	m.addTask(f, a, task)
-	launchExecutor := true
 	msg := mesos.RunTaskMessage{
 		FrameworkID: &mesos.FrameworkID{Value: f.id}, Framework: f.info, Task: *ti, LaunchExecutor: &launchExecutor,
 	}
@@ -259,7 +263,8 @@ func (m *Master) launchGroup(f *framework, a *agent, lg *mesos.LaunchGroupOperat
 		return
 	}
 	offered.Subtract(need)
-	if _, running := a.executors[f.id][exec.ExecutorID.Value]; !running {
+	_, running := a.executors[f.id][exec.ExecutorID.Value]
+	if !running {
 		m.addExecutor(f, a, exec, role, multiRole)
 	}
 	msg := mesos.RunTaskGroupMessage{Framework: f.info, Executor: exec}
@@ -273,7 +278,7 @@ func (m *Master) launchGroup(f *framework, a *agent, lg *mesos.LaunchGroupOperat
 		ti.Resources = mesos.Resources{Resources: withAllocation(ti.Resources.Resources, role, multiRole)}
 		msg.TaskGroup.Tasks = append(msg.TaskGroup.Tasks, ti)
 	}
-	launch := true
+	launch := !running
 	msg.LaunchExecutor = &launch
 	m.Send(a.pid, mesos.RunTaskGroupMessageName, msg)
 }
