@@ -228,3 +228,74 @@ func TestLocalClusterRunsTaskGroup(t *testing.T) {
 	}
 	rec.wait(t, "g-sleep", mesos.TaskKilled)
 }
+
+// A scheduler that goes away and comes back with its FrameworkID within
+// failover_timeout keeps its running task, and reconciliation reports it.
+func TestLocalClusterFailoverAndReconcile(t *testing.T) {
+	l := startLocal(t, 1)
+	info := mesos.FrameworkInfo{User: currentUser(), Name: "failover-e2e", FailoverTimeout: 60}
+	type session struct {
+		c      *schedclient.Client
+		rec    *recorder
+		offers chan mesos.Offer
+		stop   func()
+	}
+	start := func(info mesos.FrameworkInfo) *session {
+		s := &session{rec: newRecorder(), offers: make(chan mesos.Offer, 16)}
+		c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: info, AutoAck: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.c = c
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			done <- c.Run(ctx, func(_ context.Context, e *scheduler.Event) {
+				switch e.Type {
+				case scheduler.EventOffers:
+					for _, o := range e.Offers.Offers {
+						s.offers <- o
+					}
+				case scheduler.EventUpdate:
+					s.rec.add(&e.Update.Status)
+				}
+			})
+		}()
+		s.stop = func() { cancel(); <-done }
+		return s
+	}
+	first := start(info)
+	var o mesos.Offer
+	select {
+	case o = <-first.offers:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no offer within 30s")
+	}
+	shell, cmd := true, "sleep 60"
+	if err := first.c.Launch(context.Background(), o.ID, mesos.TaskInfo{Name: "long", TaskID: mesos.TaskID{Value: "long"}, AgentID: o.AgentID,
+		Resources: mesos.ResourcesOf(resources.MustParse("cpus:0.1;mem:32")), Command: &mesos.CommandInfo{Shell: &shell, Value: &cmd}}); err != nil {
+		t.Fatal(err)
+	}
+	first.rec.wait(t, "long", mesos.TaskRunning)
+	id := first.c.FrameworkID()
+	first.stop()
+
+	info.ID = &mesos.FrameworkID{Value: id}
+	second := start(info)
+	defer second.stop()
+	deadline := time.Now().Add(30 * time.Second)
+	for second.c.FrameworkID() != id {
+		if time.Now().After(deadline) {
+			t.Fatalf("resubscribed as %q, want %q", second.c.FrameworkID(), id)
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for SUBSCRIBED over HTTP
+	}
+	if err := second.c.Reconcile(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	second.rec.wait(t, "long", mesos.TaskRunning)
+	if err := second.c.Kill(context.Background(), mesos.TaskID{Value: "long"}, &o.AgentID); err != nil {
+		t.Fatal(err)
+	}
+	second.rec.wait(t, "long", mesos.TaskKilled)
+}
