@@ -68,7 +68,9 @@ type Core struct {
 	// allocatedReservedQ the offered or allocated part of them.
 	totalQ, allocatedQ, reservedQ, allocatedReservedQ resources.Quantities
 
-	cycleSeq   uint64
+	cycleSeq uint64
+	// stampSeq numbers AllocateOn's candidate marks (not cycles).
+	stampSeq   uint64
 	filterSeq  uint64
 	history    *ring
 	scratch    scratch

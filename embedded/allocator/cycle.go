@@ -78,8 +78,8 @@ func (c *Core) Allocate(now time.Time) Result {
 // generateOffers(slaveIds)); unknown and deactivated agents are skipped.
 func (c *Core) AllocateOn(now time.Time, agentIDs []string) Result {
 	c.scratch.agents = c.scratch.agents[:0]
-	c.cycleSeq++
-	mark := c.cycleSeq
+	c.stampSeq++
+	mark := c.stampSeq
 	for _, id := range agentIDs {
 		if a, ok := c.agents[id]; ok && a.activated {
 			a.stamp = mark
