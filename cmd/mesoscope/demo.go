@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -13,6 +17,7 @@ import (
 
 	"github.com/mesoscope/mesoscope/embedded/cluster"
 	"github.com/mesoscope/mesoscope/tracer"
+	"github.com/mesoscope/mesoscope/tui"
 )
 
 // newDemoCommand is `mesoscope demo`: an in-process cluster with three
@@ -50,9 +55,10 @@ Tasks are real processes ('sleep', through the Mesos-style containerizer). Traci
 spans stay in memory (/mesoscope/v1/spans) and, with --trace_exporter otlp or
 OTEL_EXPORTER_OTLP_ENDPOINT, go to Jaeger or any OTLP collector.
 
-The TUI arrives with its own issue; today the demo runs headless (--no-tui is accepted)
-and prints where to look. Ctrl-C stops it: the frameworks go, their tasks are killed,
-and a summary is printed.`,
+On a terminal the demo then opens the TUI on the cluster (':' switches views, '?' helps,
+':q' quits); the cluster's log goes to <work_dir>/demo.log meanwhile. --no-tui (or a
+stdout that is not a terminal) runs headless and prints where to look. Quitting the TUI or
+Ctrl-C stops the demo: the frameworks go, their tasks are killed, and a summary is printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			mcfg, err := mf.config()
@@ -73,7 +79,23 @@ and a summary is printed.`,
 			if verbose {
 				level = slog.LevelInfo
 			}
-			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			withTUI := !noTUI && isTerminal(os.Stdout) && isTerminal(os.Stdin)
+			logOut := cmd.ErrOrStderr()
+			if withTUI {
+				// The TUI owns the terminal: the cluster logs to a file.
+				if err := os.MkdirAll(workDir, 0o755); err != nil {
+					ln.Close()
+					return fmt.Errorf("demo: --work_dir: %w", err)
+				}
+				lf, err := os.OpenFile(filepath.Join(workDir, "demo.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+				if err != nil {
+					ln.Close()
+					return fmt.Errorf("demo: log file: %w", err)
+				}
+				defer lf.Close()
+				logOut = lf
+			}
+			logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 			mcfg.Logger = logger
 			opts, err := traceFlags.Options(cmd.OutOrStdout())
 			if err != nil {
@@ -111,8 +133,7 @@ and a summary is printed.`,
 			fmt.Fprintf(out, "  go run ./cmd/mesoscope inspect roles --master %s\n", base)
 			fmt.Fprintf(out, "  go run ./cmd/mesoscope why analytics-waiting --master %s\n", base)
 			fmt.Fprintf(out, "\nCtrl-C stops it.\n")
-			_ = noTUI
-			return waitAndStop(cmd.Context(), duration, func(ctx context.Context) error {
+			stop := func(ctx context.Context) error {
 				stats := d.Stats()
 				err := d.Stop(ctx)
 				if terr := tr.Shutdown(ctx); err == nil {
@@ -122,7 +143,25 @@ and a summary is printed.`,
 				st := tr.Stats()
 				fmt.Fprintf(out, "spans: %d recorded, %d dropped, %d failed exports\n", st.Spans, st.Dropped, st.ExportFailed)
 				return err
-			})
+			}
+			if withTUI {
+				ctx, cancel := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+				if duration > 0 {
+					ctx, cancel = context.WithTimeout(ctx, duration)
+				}
+				tuiErr := tui.Run(ctx, tui.Config{Master: base, Logger: logger})
+				cancel()
+				stopCtx, c := context.WithTimeout(context.Background(), 30*time.Second)
+				defer c()
+				if err := stop(stopCtx); err != nil {
+					return fmt.Errorf("stop: %w", err)
+				}
+				if tuiErr != nil && !errors.Is(tuiErr, context.Canceled) && !errors.Is(tuiErr, context.DeadlineExceeded) {
+					return fmt.Errorf("demo: tui: %w", tuiErr)
+				}
+				return nil
+			}
+			return waitAndStop(cmd.Context(), duration, stop)
 		},
 	}
 	f := cmd.Flags()
@@ -131,7 +170,7 @@ and a summary is printed.`,
 	f.IntVar(&workers, "workers", 0, "worker goroutines of the runtime (0: LIBPROCESS_NUM_WORKER_THREADS, else the number of CPUs)")
 	f.StringVar(&workDir, "work_dir", "", "directory for the agents' sandboxes (default: a temporary directory removed at exit)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
-	f.BoolVar(&noTUI, "no-tui", false, "run headless and print the URLs (the only mode until the TUI lands)")
+	f.BoolVar(&noTUI, "no-tui", false, "run headless and print the URLs instead of opening the TUI")
 	f.BoolVar(&verbose, "verbose", false, "log what the master and agents do (info level)")
 	mf.register(f)
 	traceFlags.Register(f)

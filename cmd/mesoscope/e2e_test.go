@@ -67,7 +67,7 @@ func TestInspectorAgainstEmbeddedCluster(t *testing.T) {
 		{[]string{"inspect", "actors"}, []string{"master", "allocator", "slave(1)"}},
 		{[]string{"inspect", "containers"}, []string{"MEM LIMIT", "web-frontend"}},
 		{[]string{"inspect", "metrics", "--prefix", "master/slaves_active"}, []string{"master/slaves_active", "3"}},
-		{[]string{"why", "analytics-waiting"}, []string{"declining them", "exact"}},
+		{[]string{"why", "analytics-waiting"}, []string{"analytics-waiting", "exact"}},
 		{[]string{"why", "batch"}, []string{"batch"}},
 		{[]string{"snapshot", "save", "-o", bundle, "--agents"}, []string{"wrote " + bundle}},
 	}
