@@ -110,18 +110,23 @@ func New(rt *process.Runtime, cfg Config) (*Master, error) {
 	acfg.OfferCallback = func(frameworkID string, offers []allocator.Offer) {
 		process.Do(rt, self, "offer", func() { m.offer(frameworkID, offers) })
 	}
-	m.installHandlers()
-	if _, err := rt.Spawn(ID, m); err != nil {
-		return nil, fmt.Errorf("master: spawn: %w", err)
-	}
+	// The allocator exists before the master is spawned: the master's
+	// handlers use it from their first message (an agent may reregister
+	// at once after a master restart).
 	alloc, err := allocator.New(rt, acfg)
 	if err != nil {
-		rt.Terminate(self, true)
+		_ = m.reg.Close()
 		return nil, fmt.Errorf("master: allocator: %w", err)
 	}
 	m.alloc = alloc
 	if len(cfg.Weights) > 0 {
 		alloc.UpdateWeights(cfg.Weights)
+	}
+	m.installHandlers()
+	if _, err := rt.Spawn(ID, m); err != nil {
+		rt.Terminate(alloc.Self(), true)
+		_ = m.reg.Close()
+		return nil, fmt.Errorf("master: spawn: %w", err)
 	}
 	rt.Alias("/mesoscope/v1/allocator", alloc.Self(), "/mesoscope/v1/allocator")
 	return m, nil
