@@ -33,6 +33,8 @@ type converter struct {
 	attrs   []attribute.KeyValue
 	names   map[convKey]convInfo
 	evAttrs []attribute.KeyValue
+	code    codeLocs
+	lc      lifecycles
 }
 
 type convKey struct {
@@ -53,6 +55,8 @@ func (c *converter) init(t *Tracer) {
 	c.preset = &preset{}
 	c.base = context.WithValue(context.Background(), presetKey{}, c.preset)
 	c.names = map[convKey]convInfo{}
+	c.code = newCodeLocs()
+	c.lc.init(c)
 }
 
 func (c *converter) info(r *record) convInfo {
@@ -69,9 +73,16 @@ func (c *converter) info(r *record) convInfo {
 	return in
 }
 
-// emit turns one record into an SDK span (plus child spans for WithEventSpans types).
+// emit turns one record into an SDK span (plus an allocation cycle's span and child
+// spans for WithEventSpans types), and queues its lifecycle events.
 func (c *converter) emit(r *record) {
 	t := c.t
+	if r.kind == kindLifecycle {
+		for _, e := range r.events {
+			c.lc.add(r, e)
+		}
+		return
+	}
 	c.preset.tid, c.preset.sid = r.sc.traceID, r.sc.spanID
 	ctx := c.base
 	if r.parent != ([8]byte{}) {
@@ -88,6 +99,9 @@ func (c *converter) emit(r *record) {
 		_, span := t.otel.Start(ctx, e.typ, trace.WithTimestamp(at), trace.WithAttributes(c.attrs...))
 		span.End(trace.WithTimestamp(at))
 		t.spans.Add(1)
+		if lifecycleEvent(e.typ) {
+			c.lc.add(r, e)
+		}
 		return
 	}
 	in := c.info(r)
@@ -108,6 +122,16 @@ func (c *converter) emit(r *record) {
 			attribute.String(AttrSourcePath, in.source.Path),
 			attribute.String(AttrSourceFunction, in.source.Function))
 	}
+	if loc, ok := c.code.resolve(r.handler); ok {
+		if c.code.loadErr != nil && !c.code.logged {
+			c.code.logged = true
+			t.log.Info("tracer: method handlers get code.function.name without code.file.path and code.line.number", "err", c.code.loadErr)
+		}
+		c.attrs = append(c.attrs, attribute.String(AttrCodeFunction, loc.function))
+		if loc.file != "" {
+			c.attrs = append(c.attrs, attribute.String(AttrCodeFile, loc.file), attribute.Int(AttrCodeLine, loc.line))
+		}
+	}
 	kind := trace.SpanKindInternal
 	switch r.kind {
 	case observe.KindMessage:
@@ -115,16 +139,34 @@ func (c *converter) emit(r *record) {
 	case observe.KindHTTP:
 		kind = trace.SpanKindServer
 	}
-	sctx, span := t.otel.Start(ctx, in.span, trace.WithTimestamp(t.wall(r.begin)),
-		trace.WithSpanKind(kind), trace.WithAttributes(c.attrs...))
+	// Attributes are set on the span rather than passed to Start, which would copy
+	// them once more into the start configuration (the sampler does not need them).
+	sctx, span := t.otel.Start(ctx, in.span, trace.WithTimestamp(t.wall(r.begin)), trace.WithSpanKind(kind))
+	span.SetAttributes(c.attrs...)
+	var cycle trace.Span // the allocation cycle the next decisions belong to
+	var cycleEnd time.Time
 	for _, e := range r.events {
 		at := time.Unix(0, e.time)
-		if !t.cfg.eventSpans[e.typ] {
+		if lifecycleEvent(e.typ) {
+			c.lc.add(r, e)
+		}
+		switch {
+		case e.typ == EventAllocationCycle:
+			if cycle != nil {
+				cycle.End(trace.WithTimestamp(cycleEnd))
+				t.spans.Add(1)
+			}
+			cycle, cycleEnd = c.cycleSpan(sctx, r, e), at
+			continue
+		case e.typ == EventAllocationDecision && cycle != nil:
+			cycle.AddEvent(e.typ, trace.WithTimestamp(at), trace.WithAttributes(c.eventAttrs(e)...))
+			continue
+		case !t.cfg.eventSpans[e.typ]:
 			span.AddEvent(e.typ, trace.WithTimestamp(at), trace.WithAttributes(c.eventAttrs(e)...))
 			continue
 		}
 		start := at
-		if d, ok := (observe.Event{Attrs: e.attrs}).Get("duration_ns"); ok {
+		if d := e.get("duration_ns"); d != "" {
 			if ns, err := strconv.ParseInt(d, 10, 64); err == nil && ns > 0 {
 				start = at.Add(-time.Duration(ns))
 			}
@@ -134,6 +176,10 @@ func (c *converter) emit(r *record) {
 		_, child := t.otel.Start(sctx, processKind(r.process)+" "+e.typ, trace.WithTimestamp(start),
 			trace.WithAttributes(c.eventAttrs(e)...))
 		child.End(trace.WithTimestamp(at))
+		t.spans.Add(1)
+	}
+	if cycle != nil {
+		cycle.End(trace.WithTimestamp(cycleEnd))
 		t.spans.Add(1)
 	}
 	span.End(trace.WithTimestamp(t.wall(r.end)))

@@ -18,7 +18,13 @@
 // stay low-cardinality. Attributes: mesos.process.id (the full id), mesos.event.type,
 // mesos.event.name, mesos.queue.wait_ns, mesos.message.from, mesos.worker, and
 // mesos.source.path / mesos.source.function: the Mesos 1.11.0 function the handler
-// models, from the one reviewed table in sources.go.
+// models, from the one reviewed table in sources.go (the master's, the agent's, the
+// allocator's, the containerizer's and libprocess's handlers), and code.function.name,
+// code.file.path and code.line.number: the Go function that handled it, whose entry PC
+// the runtime passes in observe.Dispatch.Handler and the exporter goroutine resolves
+// (cached per PC). A method value given to process.Install (m.registerSlave) is a
+// compiler-made "-fm" wrapper without a position, so the executable's own symbol table
+// is read once, the first time one is met, to find the method behind each wrapper.
 //
 // Sending a message from inside a dispatch injects a W3C traceparent (and tracestate)
 // into the message's observe.Header; the runtime carries it with the event, and across
@@ -26,11 +32,50 @@
 // dispatch span is a child of the sender's and a causal chain is one trace. A send made
 // outside any dispatch (a timer, a test) carries nothing: its receiver starts a trace.
 //
-// Point events (observe.Event: allocation.cycle, allocation.decision, agent.unreachable,
-// later offers, containers, tasks) become span events on the span of the dispatch they
-// happened in; WithEventSpans turns chosen types into child spans instead (the offer,
-// allocation-cycle, container and task spans of the tracing issue plug in there). An
-// event outside any dispatch is a zero-length span of its own.
+// Point events (observe.Event) become span events on the span of the dispatch they
+// happened in; WithEventSpans turns chosen types into child spans instead. An event
+// outside any dispatch is a zero-length span of its own.
+//
+// # Offers, allocation cycles, tasks and containers
+//
+// Some point events make spans of their own, which outlive the dispatch:
+//
+//   - "allocator allocation cycle": each allocation.cycle event
+//     (HierarchicalAllocatorProcess::_generateOffers) is a child of its dispatch, lasting
+//     allocation.duration_ms and ending at the event, with the cycle's attributes (and
+//     allocation.drf_order when the allocator gives it); the allocation.decision events
+//     that follow it are its span events, one per framework and role.
+//   - "offer": from offer.created (Master::offer), a child of the dispatch that made the
+//     offer, to offer.closed, with offer.outcome accepted, declined or rescinded, a link
+//     to the dispatch that closed it and an offer.closed event naming it.
+//   - "task": from the master's TASK_STAGING (Master::_accept), a child of the dispatch
+//     that handled the ACCEPT, to the master's terminal state (Master::updateTask); every
+//     task.state of the master or an agent is a span event named by the state
+//     (TASK_RUNNING), and the dispatches that reported them are linked. The span's id is
+//     chosen on the hot path when TASK_STAGING happens, and the RunTaskMessage (or
+//     RunTaskGroupMessage) the dispatch sends next carries it as the parent, so ACCEPT →
+//     task → the agent's Slave::runTask → TASK_RUNNING is one trace.
+//   - "container": from a container's first state (MesosContainerizerProcess::
+//     transition) to container.terminated, with one child span per state, "container
+//     STARTING" ... "container DESTROYING", in order.
+//
+// Their events come from different dispatches on different workers, so they reach the
+// exporter goroutine through different rings, possibly out of order; they are queued
+// with their dispatch's begin time and applied in that order, a periodic drain applying
+// only those that began before the previous drain did (everything that causally
+// precedes them has been collected by then); Flush and Shutdown apply them all. To close
+// a span opened in a sampled dispatch whichever dispatch closes it, these events also
+// leave unsampled dispatches (through the shared ring, without a span of their own)
+// while any root can be sampled. A span still open at Shutdown ends there: an offer with
+// offer.outcome "outstanding", a task or container with mesoscope.outstanding true.
+//
+// # Following a master that does not trace itself
+//
+// FollowMaster (the command mesoscope trace --master URL) subscribes to any Mesos
+// master's v1 operator API event stream and exports a "task" span per task, from
+// TASK_ADDED to its terminal TASK_UPDATED with every status update as an event, and a
+// zero-length span per agent and framework event; it reconnects with backoff and
+// resumes from the next SUBSCRIBED state without duplicating spans.
 //
 // # Cost
 //
@@ -79,6 +124,16 @@
 // forwards a tracer-wide traceparent with the not-sampled flag (its ids mean nothing,
 // only the flag is read), and an unsampled child forwards the header it received
 // unchanged, so neither allocates — an observer combined through observe.Multi must
-// therefore not write into a header it did not create; the Go handler's
-// code.function.name is not recorded (the runtime does not expose the handler).
+// therefore not write into a header it did not create.
+//
+// The Go handler is the function handed to the runtime: work the allocator dispatches
+// through its own wrapper (Allocator.do) is attributed to that wrapper's closure, and
+// EXITED and TERMINATE events have none. Container spans are in traces of their own:
+// the containerizer process dispatches its calls and transitions from its own
+// goroutines, outside any dispatch, so nothing carries the agent's trace to them (the
+// task span, in the ACCEPT's trace, has the states the agent reports). A task span needs
+// the master's TASK_STAGING on the same runtime: an agent traced in another OS process
+// reports its task.state events as span events of its dispatches only. The allocation
+// cycle span carries the DRF role order only if the allocator's allocation.cycle event
+// has it (allocation.drf_order).
 package tracer

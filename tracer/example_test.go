@@ -57,3 +57,20 @@ func Example() {
 	// dropped: 0
 	// mesoscope-master greeter hello greeter(1) MESSAGE
 }
+
+// ExampleTracer_FollowMaster traces a Mesos master that does not trace itself, as
+// `mesoscope trace --master` does, until the context is done.
+func ExampleTracer_FollowMaster() {
+	tr, err := tracer.New(tracer.WithServiceName("mesoscope-trace"), tracer.WithOTLP("http://127.0.0.1:4317", "grpc"))
+	if err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := tr.FollowMaster(ctx, tracer.FollowConfig{Master: "http://127.0.0.1:5050"}); err != nil {
+		panic(err)
+	}
+	if err := tr.Shutdown(context.Background()); err != nil { // exports the spans still buffered
+		panic(err)
+	}
+}

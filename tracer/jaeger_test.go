@@ -1,6 +1,7 @@
 package tracer
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,20 +11,17 @@ import (
 	"net/url"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mesoscope/mesoscope/embedded/agent"
-	"github.com/mesoscope/mesoscope/embedded/cluster"
-	"github.com/mesoscope/mesoscope/embedded/containerizer"
 	"github.com/mesoscope/mesoscope/embedded/master"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
-	"github.com/mesoscope/mesoscope/embedded/mesos/scheduler"
+	"github.com/mesoscope/mesoscope/embedded/mesos/operator"
 	"github.com/mesoscope/mesoscope/embedded/observe"
 	"github.com/mesoscope/mesoscope/embedded/process"
-	"github.com/mesoscope/mesoscope/embedded/resources"
-	"github.com/mesoscope/mesoscope/embedded/schedclient"
 )
 
 // The end-to-end tests export over OTLP gRPC to a real Jaeger v2 and read the traces
@@ -46,19 +44,65 @@ func jaegerEnv(t *testing.T) (query, otlp string) {
 
 // jaegerTrace is the part of Jaeger's /api/traces answer the tests read.
 type jaegerTrace struct {
-	TraceID string `json:"traceID"`
-	Spans   []struct {
-		SpanID        string `json:"spanID"`
-		OperationName string `json:"operationName"`
-		ProcessID     string `json:"processID"`
-		References    []struct {
-			RefType string `json:"refType"`
-			SpanID  string `json:"spanID"`
-		} `json:"references"`
-	} `json:"spans"`
+	TraceID   string       `json:"traceID"`
+	Spans     []jaegerSpan `json:"spans"`
 	Processes map[string]struct {
 		ServiceName string `json:"serviceName"`
 	} `json:"processes"`
+}
+
+type jaegerSpan struct {
+	SpanID        string `json:"spanID"`
+	OperationName string `json:"operationName"`
+	ProcessID     string `json:"processID"`
+	StartTime     int64  `json:"startTime"` // µs
+	References    []struct {
+		RefType string `json:"refType"`
+		SpanID  string `json:"spanID"`
+	} `json:"references"`
+	Tags []struct {
+		Key   string `json:"key"`
+		Value any    `json:"value"`
+	} `json:"tags"`
+	Logs []struct {
+		Fields []struct {
+			Key   string `json:"key"`
+			Value any    `json:"value"`
+		} `json:"fields"`
+	} `json:"logs"`
+}
+
+// tag returns the value of a span's tag, as text.
+func (s *jaegerSpan) tag(key string) string {
+	for _, t := range s.Tags {
+		if t.Key == key {
+			return fmt.Sprint(t.Value)
+		}
+	}
+	return ""
+}
+
+// events returns the names of a span's logs (its span events), in order.
+func (s *jaegerSpan) events() []string {
+	var out []string
+	for _, l := range s.Logs {
+		for _, f := range l.Fields {
+			if f.Key == "event" {
+				out = append(out, fmt.Sprint(f.Value))
+			}
+		}
+	}
+	return out
+}
+
+// parent returns the span's CHILD_OF parent id ("" for a root).
+func (s *jaegerSpan) parent() string {
+	for _, r := range s.References {
+		if r.RefType == "CHILD_OF" {
+			return r.SpanID
+		}
+	}
+	return ""
 }
 
 func queryTraces(t *testing.T, query, service string) []jaegerTrace {
@@ -115,10 +159,26 @@ func pingPongTrace(tr jaegerTrace, wantServices int) bool {
 // every second or so).
 func eventually(t *testing.T, what string, check func() bool) {
 	t.Helper()
+	eventuallyAll(t, func() string {
+		if check() {
+			return ""
+		}
+		return what
+	})
+}
+
+// eventuallyAll polls check until it reports nothing missing (bounded: 30 s); at the
+// deadline the test fails naming what is still missing.
+func eventuallyAll(t *testing.T, check func() string) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for !check() {
+	for {
+		missing := check()
+		if missing == "" {
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("Jaeger: %s: not seen within 30s", what)
+			t.Fatalf("Jaeger: not seen within 30s: %s", missing)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -146,85 +206,90 @@ func shutdown(t *testing.T, tr *Tracer) {
 	}
 }
 
-// A framework launches a task on a local cluster (master and agent on one
-// runtime): Jaeger gets the master's and the agent's dispatch spans, the
-// health checks' ping/pong traces, and one trace from the master's
-// handling of the ACCEPT to the agent's RunTaskMessage handler.
+// A framework launches a task on a local cluster (master, allocator and agent on one
+// runtime): Jaeger gets dispatch spans of the master, the allocator and the agent with
+// their Go handlers, the health checks' ping/pong traces, allocation cycle and offer
+// spans, a task span in the trace of the ACCEPT with the agent's RunTaskMessage handler
+// under it and TASK_RUNNING among its events, and a container span with its states in
+// order.
 func TestJaegerLocalCluster(t *testing.T) {
 	query, otlp := jaegerEnv(t)
 	service := fmt.Sprintf("mesoscope-master-e2e-%08x", rand.Uint32())
 	tr := newJaegerTracer(t, otlp, service)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := cluster.StartLocal(cluster.LocalConfig{
-		Listener: ln, WorkDir: t.TempDir(), NumAgents: 1, Observer: tr,
-		DefaultAgent: cluster.AgentSpec{Resources: "cpus:1;mem:256;disk:100;ports:[31000-31001]", Hostname: "localhost"},
-		Master:       master.Config{AgentPingTimeout: 100 * time.Millisecond},
-		Agent:        agent.Config{RegistrationBackoffFactor: 10 * time.Millisecond, Containerizer: containerizer.Config{Isolation: []string{"posix/cpu", "posix/mem"}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := startLocal(t, tr)
 	if err := tr.Attach(l.Runtime()); err != nil {
 		t.Fatal(err)
 	}
-	finished := make(chan struct{})
-	c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(t), Name: "jaeger-e2e"}, AutoAck: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	launched := false
-	go func() {
-		done <- c.Run(ctx, func(ctx context.Context, e *scheduler.Event) {
-			switch {
-			case e.Type == scheduler.EventOffers && !launched:
-				launched = true
-				o := e.Offers.Offers[0]
-				shell, cmd := true, "true"
-				task := mesos.TaskInfo{Name: "t", TaskID: mesos.TaskID{Value: "t"}, AgentID: o.AgentID,
-					Resources: mesos.ResourcesOf(resources.MustParse("cpus:0.1;mem:32")), Command: &mesos.CommandInfo{Shell: &shell, Value: &cmd}}
-				if err := c.Launch(ctx, o.ID, task); err != nil {
-					t.Errorf("launch: %v", err)
-				}
-			case e.Type == scheduler.EventUpdate && e.Update.Status.State == mesos.TaskFinished:
-				close(finished)
-			}
-		})
-	}()
-	select {
-	case <-finished:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the task did not finish within 30s")
-	}
-	cancel()
-	<-done
-	if err := l.Stop(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
+	launchTask(t, l, "jaeger-e2e", "t")
+	stopLocal(t, l)
 	shutdown(t, tr)
 
-	eventually(t, "master and agent spans, a ping/pong, and ACCEPT → RunTaskMessage in one trace", func() bool {
-		var master, agentSpan, pingPong, launch bool
+	states := []string{"STARTING", "PROVISIONING", "PREPARING", "ISOLATING", "FETCHING", "RUNNING", "DESTROYING"}
+	eventuallyAll(t, func() string {
+		found := map[string]bool{}
 		for _, trc := range queryTraces(t, query, service) {
-			byID := map[string]string{}
-			for _, s := range trc.Spans {
-				byID[s.SpanID] = s.OperationName
+			byID := map[string]*jaegerSpan{}
+			for i := range trc.Spans {
+				byID[trc.Spans[i].SpanID] = &trc.Spans[i]
 			}
-			for _, s := range trc.Spans {
-				master = master || strings.HasPrefix(s.OperationName, "master ")
-				agentSpan = agentSpan || strings.HasPrefix(s.OperationName, "slave ")
-				if s.OperationName == "slave mesos.internal.RunTaskMessage" && len(s.References) > 0 &&
-					strings.HasPrefix(byID[s.References[0].SpanID], "master ") {
-					launch = true
+			parentName := func(s *jaegerSpan) string {
+				if p := byID[s.parent()]; p != nil {
+					return p.OperationName
+				}
+				return ""
+			}
+			for i := range trc.Spans {
+				s := &trc.Spans[i]
+				for _, p := range []string{"master ", "allocator ", "slave "} {
+					if strings.HasPrefix(s.OperationName, p) && s.tag(AttrCodeFunction) != "" {
+						found[p+"dispatch span with code.function.name"] = true
+					}
+				}
+				switch s.OperationName {
+				case "allocator allocation cycle":
+					found["allocation cycle span"] = true
+				case "offer":
+					found["offer span under the master's offer dispatch"] = found["offer span under the master's offer dispatch"] || parentName(s) == "master offer"
+				case "task":
+					if parentName(s) == "master POST /api/v1/scheduler" && slices.Contains(s.events(), "TASK_RUNNING") &&
+						slices.Contains(s.events(), "TASK_FINISHED") && s.tag(AttrTaskState) == "TASK_FINISHED" {
+						found["task span under the ACCEPT with TASK_RUNNING (ACCEPT → RUNNING in one trace)"] = true
+					}
+				case "slave mesos.internal.RunTaskMessage":
+					if p := byID[s.parent()]; p != nil && p.OperationName == "task" && parentName(p) == "master POST /api/v1/scheduler" {
+						found["ACCEPT → task → RunTaskMessage"] = true
+					}
+				case "container":
+					var children []*jaegerSpan
+					for j := range trc.Spans {
+						if trc.Spans[j].parent() == s.SpanID {
+							children = append(children, &trc.Spans[j])
+						}
+					}
+					slices.SortStableFunc(children, func(a, b *jaegerSpan) int { return cmp.Compare(a.StartTime, b.StartTime) })
+					var got []string
+					for _, c := range children {
+						got = append(got, strings.TrimPrefix(c.OperationName, "container "))
+					}
+					if slices.Equal(got, states) {
+						found["container state spans in order under the container span"] = true
+					}
 				}
 			}
-			pingPong = pingPong || pingPongTrace(trc, 1)
+			found["a ping/pong trace"] = found["a ping/pong trace"] || pingPongTrace(trc, 1)
 		}
-		return master && agentSpan && pingPong && launch
+		var missing []string
+		for _, want := range []string{
+			"master dispatch span with code.function.name", "allocator dispatch span with code.function.name",
+			"slave dispatch span with code.function.name", "allocation cycle span", "offer span under the master's offer dispatch",
+			"task span under the ACCEPT with TASK_RUNNING (ACCEPT → RUNNING in one trace)", "ACCEPT → task → RunTaskMessage",
+			"container state spans in order under the container span", "a ping/pong trace",
+		} {
+			if !found[want] {
+				missing = append(missing, want)
+			}
+		}
+		return strings.Join(missing, "; ")
 	})
 }
 
@@ -234,6 +299,49 @@ func currentUser(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return u.Username
+}
+
+// `mesoscope trace --master` against a local cluster that does not trace itself: the
+// follower's task span, with its status updates, and the framework's span reach Jaeger.
+func TestJaegerTraceMaster(t *testing.T) {
+	query, otlp := jaegerEnv(t)
+	service := fmt.Sprintf("mesoscope-trace-e2e-%08x", rand.Uint32())
+	tr := newJaegerTracer(t, otlp, service)
+	l := startLocal(t, nil)
+	log := newEventLog()
+	ctx, cancel := context.WithCancel(context.Background())
+	returned := make(chan error, 1)
+	go func() { returned <- tr.FollowMaster(ctx, FollowConfig{Master: l.URL(), OnEvent: log.add}) }()
+	log.wait(t, "SUBSCRIBED", func(e *operator.Event) bool { return e.Type == operator.EventSubscribed })
+	launchTask(t, l, "trace-e2e", "t")
+	log.wait(t, "t finished", taskUpdate("t", mesos.TaskFinished))
+	cancel()
+	if err := <-returned; err != nil {
+		t.Errorf("FollowMaster() = %v", err)
+	}
+	stopLocal(t, l)
+	shutdown(t, tr)
+
+	eventuallyAll(t, func() string {
+		var task, framework bool
+		for _, trc := range queryTraces(t, query, service) {
+			for i := range trc.Spans {
+				s := &trc.Spans[i]
+				ev := s.events()
+				task = task || (s.OperationName == "task" && s.tag(AttrTaskID) == "t" && s.tag(AttrTaskState) == "TASK_FINISHED" &&
+					len(ev) > 0 && ev[0] == "TASK_STAGING" && slices.Contains(ev, "TASK_RUNNING") && ev[len(ev)-1] == "TASK_FINISHED")
+				framework = framework || (s.OperationName == "framework.added" && s.tag("mesos.framework_name") == "trace-e2e")
+			}
+		}
+		var missing []string
+		if !task {
+			missing = append(missing, "a task span from TASK_STAGING through TASK_RUNNING to TASK_FINISHED")
+		}
+		if !framework {
+			missing = append(missing, "a framework.added span")
+		}
+		return strings.Join(missing, "; ")
+	})
 }
 
 func TestJaegerAcrossRuntimes(t *testing.T) {

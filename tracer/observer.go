@@ -32,6 +32,7 @@ type active struct {
 	tp         string         // this span's traceparent, formatted on the first send
 	fwd        observe.Header // what an unsampled dispatch forwards
 	events     []pointEvent
+	child      [8]byte // a task span opened here, parent of the next task launch message
 }
 
 // Needs asks for every hook, except the clock reads when no root can be sampled (then
@@ -138,7 +139,7 @@ func (t *Tracer) DispatchEnd(d *observe.Dispatch) {
 	*r = record{
 		sc: a.sc, parent: a.parent, remote: a.remote, kind: d.Kind, worker: int32(d.Worker),
 		process: d.Process, name: d.Name, from: d.From, traceState: a.traceState,
-		enqueued: d.Enqueued, begin: a.begin, end: end, events: a.events,
+		enqueued: d.Enqueued, begin: a.begin, end: end, handler: d.Handler, events: a.events,
 	}
 	if ws.ring.publish() {
 		t.wakeExporter()
@@ -174,10 +175,18 @@ func (t *Tracer) MessageSend(parent *observe.Dispatch, m *observe.Message) {
 	if a.tp == "" {
 		a.tp = formatTraceparent(a.sc)
 	}
+	tp := a.tp
+	if a.child != ([8]byte{}) && launchesTask(m.Name) {
+		// The task span opened in this dispatch (TASK_STAGING) is the parent of the
+		// message that launches it, so ACCEPT → task → the agent's RunTaskMessage
+		// handler is one chain.
+		tp = formatTraceparent(spanContext{traceID: a.sc.traceID, spanID: a.child, flags: flagSampled})
+		a.child = [8]byte{}
+	}
 	if m.Header == nil {
 		m.Header = make(observe.Header, 2)
 	}
-	m.Header[headerTraceparent] = a.tp
+	m.Header[headerTraceparent] = tp
 	if a.traceState != "" {
 		m.Header[headerTracestate] = a.traceState
 	}
@@ -186,25 +195,65 @@ func (t *Tracer) MessageSend(parent *observe.Dispatch, m *observe.Message) {
 // Event attaches a point event to the dispatch it happened in (a span event, or a child
 // span for the types given to WithEventSpans). An event outside any dispatch becomes a
 // short span of its own, sampled as a root.
+//
+// The events that offer, task and container spans are made of (offer.created,
+// offer.closed, task.state, container.state, container.terminated) also reach the
+// exporter goroutine from unsampled dispatches, without a span of their own, so a span
+// opened in a sampled dispatch is closed whichever dispatch closes it. A task's
+// TASK_STAGING in a sampled dispatch gets its span id here, for MessageSend.
 func (t *Tracer) Event(parent *observe.Dispatch, e observe.Event) {
-	pe := pointEvent{typ: e.Type, time: e.Time, attrs: append([]observe.Attr(nil), e.Attrs...)}
+	lc := lifecycleEvent(e.Type)
 	if parent != nil {
 		if ws, ok := parent.Span.(*workerState); ok {
-			if ws.cur.sampled {
-				ws.cur.events = append(ws.cur.events, pe)
+			a := &ws.cur
+			if !a.sampled {
+				if lc && t.forwardUnsampled() {
+					t.pushShared(record{kind: kindLifecycle, process: parent.Process, name: parent.Name,
+						begin: t.nanotime(), events: []pointEvent{copyEvent(e)}})
+				}
+				return
 			}
+			pe := copyEvent(e)
+			if lc {
+				t.sawLifecycle()
+				if e.Type == EventTaskState && pe.get(AttrTaskState) == taskStaging {
+					newSpanID(&pe.spanID)
+					if a.child == ([8]byte{}) {
+						a.child = pe.spanID
+					}
+				}
+			}
+			a.events = append(a.events, pe)
 			return
 		}
 	}
+	// parent.Process is not used below: a parent with no Span is a stale record
+	// (Initialize runs outside DispatchBegin/End), so it may name another process.
 	var tid [16]byte
 	newTraceID(&tid)
 	if t.sampler.never() || !t.sampler.root(&tid) {
+		if lc && t.forwardUnsampled() {
+			t.pushShared(record{kind: kindLifecycle, begin: t.nanotime(), events: []pointEvent{copyEvent(e)}})
+		}
 		return
 	}
-	rec := record{sc: spanContext{traceID: tid, flags: flagSampled}, kind: kindEvent, events: []pointEvent{pe}}
+	if lc {
+		t.sawLifecycle()
+	}
+	rec := record{sc: spanContext{traceID: tid, flags: flagSampled}, kind: kindEvent, begin: t.nanotime(),
+		events: []pointEvent{copyEvent(e)}}
 	newSpanID(&rec.sc.spanID)
-	// parent.Process is not used: a parent with no Span is a stale record (Initialize
-	// runs outside DispatchBegin/End), so it may name another process.
+	t.pushShared(rec)
+}
+
+// copyEvent copies e off the caller's attribute slice.
+func copyEvent(e observe.Event) pointEvent {
+	return pointEvent{typ: e.Type, time: e.Time, attrs: append([]observe.Attr(nil), e.Attrs...)}
+}
+
+// pushShared stores a record made outside the worker rings (an event outside any
+// dispatch, or a lifecycle event of an unsampled one), counting it when the ring is full.
+func (t *Tracer) pushShared(rec record) {
 	t.sharedMu.Lock()
 	r := t.shared.slot()
 	if r != nil {
@@ -219,8 +268,29 @@ func (t *Tracer) Event(parent *observe.Dispatch, e observe.Event) {
 	}
 }
 
-// kindEvent marks a record that is a point event with no dispatch around it.
-const kindEvent observe.Kind = 0xff
+// forwardUnsampled reports whether lifecycle events of unsampled dispatches must reach
+// the exporter goroutine: whenever a root can be sampled, and once a lifecycle span may
+// have been opened under a sampled remote parent. With sampling off, nothing is sent.
+func (t *Tracer) forwardUnsampled() bool {
+	return !t.sampler.never() || t.lifecycleSeen.Load()
+}
+
+// sawLifecycle notes that a sampled dispatch recorded a lifecycle event.
+func (t *Tracer) sawLifecycle() {
+	if !t.lifecycleSeen.Load() {
+		t.lifecycleSeen.Store(true)
+	}
+}
+
+// Record kinds beyond libprocess's five.
+const (
+	// kindEvent marks a record that is a point event with no dispatch around it: a
+	// zero-length span of its own.
+	kindEvent observe.Kind = 0xff
+	// kindLifecycle marks a lifecycle event of an unsampled dispatch: it updates offer,
+	// task and container spans but is no span itself.
+	kindLifecycle observe.Kind = 0xfe
+)
 
 func newTraceID(id *[16]byte) {
 	for *id == ([16]byte{}) {

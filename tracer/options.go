@@ -120,9 +120,10 @@ func WithFlushInterval(d time.Duration) Option {
 }
 
 // WithEventSpans makes point events of these types child spans of their dispatch span
-// instead of span events, for the offer, allocation-cycle, container and task spans to
-// come. An event with an attribute "duration_ns" gets a span ending at the event's time
-// and starting that long before.
+// instead of span events (named "<process> <type>"). An event with an attribute
+// "duration_ns" gets a span ending at the event's time and starting that long before.
+// allocation.cycle is always a span of its own, and the offer, task and container spans
+// are built whatever this says (see the package documentation).
 func WithEventSpans(types ...string) Option {
 	return func(c *config) {
 		for _, t := range types {

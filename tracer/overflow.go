@@ -13,7 +13,9 @@ type Stats struct {
 	// Spans is the number of spans handed to the exporters.
 	Spans uint64
 	// Dropped is the number of sampled dispatches and events lost because a worker's
-	// ring was full (the exporter goroutine, or an exporter behind it, fell behind).
+	// ring was full (the exporter goroutine, or an exporter behind it, fell behind),
+	// and of offer, task and container spans not opened because 65536 of their kind
+	// were open already.
 	Dropped uint64
 	// ExportFailed is the number of spans an exporter failed to export.
 	ExportFailed uint64

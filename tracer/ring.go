@@ -22,6 +22,7 @@ type record struct {
 	traceState string
 	enqueued   int64 // monotonic ns, as the runtime's Nanotime
 	begin, end int64
+	handler    uintptr      // entry PC of the Go handler (observe.Dispatch.Handler)
 	events     []pointEvent // nil unless the dispatch had point events
 }
 
@@ -30,6 +31,20 @@ type pointEvent struct {
 	typ   string
 	time  int64 // Unix ns
 	attrs []observe.Attr
+	// spanID is the id of the span this event opens, chosen on the hot path so that
+	// messages sent later in the same dispatch can be its children (a task's
+	// TASK_STAGING); zero otherwise.
+	spanID [8]byte
+}
+
+// get returns the value of the first attribute named key.
+func (e *pointEvent) get(key string) string {
+	for _, a := range e.attrs {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // ring is a single-producer single-consumer ring of records: the producer is one worker

@@ -21,9 +21,14 @@ type sourceKey struct {
 }
 
 const (
-	hierarchicalCpp = "src/master/allocator/mesos/hierarchical.cpp"
-	masterCpp       = "src/master/master.cpp"
-	libprocessCpp   = "3rdparty/libprocess/src/process.cpp"
+	hierarchicalCpp  = "src/master/allocator/mesos/hierarchical.cpp"
+	masterCpp        = "src/master/master.cpp"
+	masterHTTPCpp    = "src/master/http.cpp"
+	slaveCpp         = "src/slave/slave.cpp"
+	slaveHTTPCpp     = "src/slave/http.cpp"
+	containerizerCpp = "src/slave/containerizer/mesos/containerizer.cpp"
+	filesCpp         = "src/files/files.cpp"
+	libprocessCpp    = "3rdparty/libprocess/src/process.cpp"
 )
 
 // sources is THE reviewed table from mesoscope events to the Mesos 1.11.0 functions
@@ -63,6 +68,79 @@ var sources = map[sourceKey]Source{
 	{"allocator", observe.KindDispatch, "updateQuota"}:         {hierarchicalCpp, "HierarchicalAllocatorProcess::updateQuota"},
 	{"allocator", observe.KindDispatch, "pause"}:               {hierarchicalCpp, "HierarchicalAllocatorProcess::pause"},  // :1874
 	{"allocator", observe.KindDispatch, "resume"}:              {hierarchicalCpp, "HierarchicalAllocatorProcess::resume"}, // :1884
+
+	// The master (master.cpp Master::initialize installs the messages, :872-904, and
+	// routes the endpoints to Master::Http, :911-1093). The scheduler API's calls
+	// (SUBSCRIBE, ACCEPT, DECLINE, ...) all arrive as the one route /api/v1/scheduler;
+	// ACCEPT goes on to Master::accept (master.cpp:3913) and Master::_accept (:4367).
+	{"master", observe.KindMessage, "mesos.internal.RegisterSlaveMessage"}:       {masterCpp, "Master::registerSlave"},            // :6217
+	{"master", observe.KindMessage, "mesos.internal.ReregisterSlaveMessage"}:     {masterCpp, "Master::reregisterSlave"},          // :6542
+	{"master", observe.KindMessage, "mesos.internal.UnregisterSlaveMessage"}:     {masterCpp, "Master::unregisterSlave"},          // :7466
+	{"master", observe.KindMessage, "mesos.internal.StatusUpdateMessage"}:        {masterCpp, "Master::statusUpdate"},             // :8117
+	{"master", observe.KindMessage, "mesos.internal.ExitedExecutorMessage"}:      {masterCpp, "Master::exitedExecutor"},           // :8455
+	{"master", observe.KindMessage, "mesos.internal.ExecutorToFrameworkMessage"}: {masterCpp, "Master::executorMessage"},          // :6097
+	{"master", observe.KindMessage, "mesos.internal.UpdateSlaveMessage"}:         {masterCpp, "Master::updateSlave"},              // :7518
+	{"master", observe.KindDispatch, "offer"}:                                    {masterCpp, "Master::offer"},                    // :9372, the allocator's offer callback
+	{"master", observe.KindDispatch, "offerTimeout"}:                             {masterCpp, "Master::offerTimeout"},             // :11805
+	{"master", observe.KindDispatch, "frameworkFailoverTimeout"}:                 {masterCpp, "Master::frameworkFailoverTimeout"}, // :9354
+	{"master", observe.KindDispatch, "disconnect"}:                               {masterCpp, "Master::disconnect"},               // :3402 Master::disconnect(Framework*)
+	{"master", observe.KindHTTP, "/api/v1/scheduler"}:                            {masterHTTPCpp, "Master::Http::scheduler"},      // :468
+	{"master", observe.KindHTTP, "/api/v1"}:                                      {masterHTTPCpp, "Master::Http::api"},            // :198
+	{"master", observe.KindHTTP, "/state"}:                                       {masterHTTPCpp, "Master::Http::state"},          // :2289
+	{"master", observe.KindHTTP, "/state.json"}:                                  {masterHTTPCpp, "Master::Http::state"},
+	{"master", observe.KindHTTP, "/state-summary"}:                               {masterHTTPCpp, "Master::Http::stateSummary"}, // :2548
+	{"master", observe.KindHTTP, "/frameworks"}:                                  {masterHTTPCpp, "Master::Http::frameworks"},   // :1223
+	{"master", observe.KindHTTP, "/slaves"}:                                      {masterHTTPCpp, "Master::Http::slaves"},       // :2015
+	{"master", observe.KindHTTP, "/tasks"}:                                       {masterHTTPCpp, "Master::Http::tasks"},        // :2910
+	{"master", observe.KindHTTP, "/roles"}:                                       {masterHTTPCpp, "Master::Http::roles"},        // :2606
+	{"master", observe.KindHTTP, "/flags"}:                                       {masterHTTPCpp, "Master::Http::flags"},        // :1418
+	{"master", observe.KindHTTP, "/health"}:                                      {masterHTTPCpp, "Master::Http::health"},       // :1542
+	{"master", observe.KindHTTP, "/redirect"}:                                    {masterHTTPCpp, "Master::Http::redirect"},     // :1746
+	{"slave-observer", observe.KindDispatch, "reconnect"}:                        {masterCpp, "SlaveObserver::reconnect"},       // :190
+	{"slave-observer", observe.KindDispatch, "disconnect"}:                       {masterCpp, "SlaveObserver::disconnect"},      // :195
+
+	// The agent (slave.cpp Slave::initialize installs the messages, :681-770, and
+	// routes the endpoints to the agent's Http class in slave/http.cpp). The embedded
+	// agent also plays the command executor and the default executor, whose timers
+	// are in src/launcher.
+	{"slave", observe.KindMessage, "mesos.internal.SlaveRegisteredMessage"}:             {slaveCpp, "Slave::registered"},                                                         // :1675
+	{"slave", observe.KindMessage, "mesos.internal.SlaveReregisteredMessage"}:           {slaveCpp, "Slave::reregistered"},                                                       // :1800
+	{"slave", observe.KindMessage, "mesos.internal.RunTaskMessage"}:                     {slaveCpp, "Slave::handleRunTaskMessage"},                                               // :2142, then Slave::runTask :2160
+	{"slave", observe.KindMessage, "mesos.internal.RunTaskGroupMessage"}:                {slaveCpp, "Slave::handleRunTaskGroupMessage"},                                          // :3906
+	{"slave", observe.KindMessage, "mesos.internal.KillTaskMessage"}:                    {slaveCpp, "Slave::killTask"},                                                           // :3965
+	{"slave", observe.KindMessage, "mesos.internal.StatusUpdateAcknowledgementMessage"}: {slaveCpp, "Slave::statusUpdateAcknowledgement"},                                        // :5024
+	{"slave", observe.KindMessage, "mesos.internal.ShutdownFrameworkMessage"}:           {slaveCpp, "Slave::shutdownFramework"},                                                  // :4270
+	{"slave", observe.KindMessage, "mesos.internal.ShutdownExecutorMessage"}:            {slaveCpp, "Slave::shutdownExecutor"},                                                   // :7391
+	{"slave", observe.KindMessage, "mesos.internal.UpdateFrameworkMessage"}:             {slaveCpp, "Slave::updateFramework"},                                                    // :4426
+	{"slave", observe.KindMessage, "mesos.internal.ShutdownMessage"}:                    {slaveCpp, "Slave::shutdown"},                                                           // :1029
+	{"slave", observe.KindDispatch, "doReliableRegistration"}:                           {slaveCpp, "Slave::doReliableRegistration"},                                             // :1953
+	{"slave", observe.KindDispatch, "pingTimeout"}:                                      {slaveCpp, "Slave::pingTimeout"},                                                        // :6691
+	{"slave", observe.KindDispatch, "executorLaunched"}:                                 {slaveCpp, "Slave::executorLaunched"},                                                   // :6958
+	{"slave", observe.KindDispatch, "executorTerminated"}:                               {slaveCpp, "Slave::executorTerminated"},                                                 // :7074
+	{"slave", observe.KindDispatch, "shutdownExecutorTimeout"}:                          {slaveCpp, "Slave::shutdownExecutorTimeout"},                                            // :7507
+	{"slave", observe.KindDispatch, "statusUpdateTimeout"}:                              {"src/slave/task_status_update_manager.cpp", "TaskStatusUpdateManagerProcess::timeout"}, // :470
+	{"slave", observe.KindDispatch, "escalated"}:                                        {"src/launcher/executor.cpp", "CommandExecutor::escalated"},                             // :1074 (the default executor's is DefaultExecutor::escalated)
+	{"slave", observe.KindDispatch, "maxCompletion"}:                                    {"src/launcher/default_executor.cpp", "DefaultExecutor::maxCompletion"},                 // :1321
+	{"slave", observe.KindDispatch, "childTerminated"}:                                  {"src/launcher/default_executor.cpp", "DefaultExecutor::waited"},                        // :798
+	{"slave", observe.KindHTTP, "/api/v1"}:                                              {slaveHTTPCpp, "Http::api"},                                                             // :369
+	{"slave", observe.KindHTTP, "/state"}:                                               {slaveHTTPCpp, "Http::state"},                                                           // :1331
+	{"slave", observe.KindHTTP, "/flags"}:                                               {slaveHTTPCpp, "Http::flags"},                                                           // :924
+	{"slave", observe.KindHTTP, "/health"}:                                              {slaveHTTPCpp, "Http::health"},                                                          // :1016
+	{"slave", observe.KindHTTP, "/monitor/statistics"}:                                  {slaveHTTPCpp, "Http::statistics"},                                                      // :2680
+	{"slave", observe.KindHTTP, "/containers"}:                                          {slaveHTTPCpp, "Http::containers"},                                                      // :2789
+	{"files", observe.KindHTTP, "/browse"}:                                              {filesCpp, "FilesProcess::browse"},                                                      // :426
+	{"files", observe.KindHTTP, "/read"}:                                                {filesCpp, "FilesProcess::read"},                                                        // :600
+	{"files", observe.KindHTTP, "/debug"}:                                               {filesCpp, "FilesProcess::debug"},                                                       // :809
+
+	// The containerizer process (containerizer.cpp MesosContainerizerProcess), by the
+	// dispatch names embedded/containerizer's Process uses.
+	{"mesos-containerizer", observe.KindDispatch, "launch"}:     {containerizerCpp, "MesosContainerizerProcess::launch"},     // :1297
+	{"mesos-containerizer", observe.KindDispatch, "wait"}:       {containerizerCpp, "MesosContainerizerProcess::wait"},       // :2379
+	{"mesos-containerizer", observe.KindDispatch, "destroy"}:    {containerizerCpp, "MesosContainerizerProcess::destroy"},    // :2675
+	{"mesos-containerizer", observe.KindDispatch, "usage"}:      {containerizerCpp, "MesosContainerizerProcess::usage"},      // :2566
+	{"mesos-containerizer", observe.KindDispatch, "recover"}:    {containerizerCpp, "MesosContainerizerProcess::recover"},    // :827
+	{"mesos-containerizer", observe.KindDispatch, "transition"}: {containerizerCpp, "MesosContainerizerProcess::transition"}, // :3405
+	{"mesos-containerizer", observe.KindDispatch, "terminated"}: {containerizerCpp, "MesosContainerizerProcess::reaped"},     // :3246
 
 	// libprocess's built-in processes (HTTP routes).
 	{"__processes__", observe.KindHTTP, "/__processes__"}: {libprocessCpp, "ProcessManager::__processes__"},                             // :3438

@@ -30,8 +30,11 @@ type Tracer struct {
 	otel     trace.Tracer
 	memory   *Memory
 
-	epoch    atomic.Int64 // Unix ns at which the runtime's Nanotime was zero
+	epoch    atomic.Int64              // Unix ns at which the runtime's Nanotime was zero
+	mono     atomic.Pointer[time.Time] // the same instant with its monotonic reading
 	attached atomic.Bool
+
+	lifecycleSeen atomic.Bool // a sampled dispatch recorded a lifecycle event
 
 	workers  [maxWorkers]atomic.Pointer[workerState]
 	nworkers atomic.Int32
@@ -95,7 +98,9 @@ func New(opts ...Option) (*Tracer, error) {
 		shared: newRing(1024),
 		stop:   make(chan struct{}), done: make(chan struct{}), wake: make(chan struct{}, 1),
 	}
-	t.epoch.Store(time.Now().UnixNano())
+	now := time.Now()
+	t.epoch.Store(now.UnixNano())
+	t.mono.Store(&now)
 	var unsampled spanContext
 	newTraceID(&unsampled.traceID)
 	newSpanID(&unsampled.spanID)
@@ -136,12 +141,15 @@ func (t *Tracer) Attach(c Clock) error {
 	if !t.attached.CompareAndSwap(false, true) {
 		return errors.New("tracer: attach: already attached to a runtime (use one Tracer per runtime)")
 	}
-	t.epoch.Store(c.Epoch().UnixNano())
+	e := c.Epoch()
+	t.epoch.Store(e.UnixNano())
+	t.mono.Store(&e)
 	return nil
 }
 
-// nanotime is the runtime's Nanotime, computed from its epoch the same way.
-func (t *Tracer) nanotime() int64 { return time.Now().UnixNano() - t.epoch.Load() + 1 }
+// nanotime is the runtime's Nanotime, computed from its epoch the same way (on the
+// monotonic clock when the epoch carries a monotonic reading, as process.Runtime's does).
+func (t *Tracer) nanotime() int64 { return int64(time.Since(*t.mono.Load())) + 1 }
 
 // wall converts a runtime monotonic time to a wall-clock time.
 func (t *Tracer) wall(ns int64) time.Time { return time.Unix(0, t.epoch.Load()+ns-1) }
@@ -166,9 +174,9 @@ func (t *Tracer) loop() {
 		case <-t.stop:
 			return
 		case <-tick.C:
-			t.drain()
+			t.drain(false)
 		case <-t.wake:
-			t.drain()
+			t.drain(false)
 		}
 	}
 }
@@ -181,10 +189,15 @@ func (t *Tracer) wakeExporter() {
 	}
 }
 
-// drain turns every record into an SDK span, and logs overflow once.
-func (t *Tracer) drain() {
+// drain turns every record into an SDK span, updates the offer, task and container
+// spans, and logs overflow once. A periodic drain applies only the lifecycle events
+// recorded before the previous drain began, so that causally earlier events still in
+// another worker's ring are applied first (see lifecycles); a final drain (Flush,
+// Shutdown) applies them all.
+func (t *Tracer) drain(final bool) {
 	t.drainMu.Lock()
 	defer t.drainMu.Unlock()
+	cutoff := t.conv.lc.cutoff(t.nanotime(), final)
 	n := int(t.nworkers.Load())
 	for i := range n {
 		if ws := t.workers[i].Load(); ws != nil {
@@ -194,24 +207,32 @@ func (t *Tracer) drain() {
 	t.sharedMu.Lock()
 	t.shared.drain(t.conv.emit)
 	t.sharedMu.Unlock()
+	t.conv.lc.apply(cutoff)
 	t.logOverflow()
 }
 
-// Flush turns every record into a span and flushes the exporters.
+// Flush turns every record into a span, applies every lifecycle event recorded so far
+// (offers, tasks and containers that have ended become spans; open ones stay open), and
+// flushes the exporters.
 func (t *Tracer) Flush(ctx context.Context) error {
-	t.drain()
+	t.drain(true)
 	if err := t.provider.ForceFlush(ctx); err != nil {
 		return fmt.Errorf("tracer: flush: %w", err)
 	}
 	return nil
 }
 
-// Shutdown stops the exporter goroutine, exports what was recorded and shuts the
-// exporters down. The runtime must be stopped first (or no longer call the hooks).
+// Shutdown stops the exporter goroutine, exports what was recorded, ends the offer,
+// task and container spans still open (an offer with offer.outcome "outstanding", tasks
+// and containers with mesoscope.outstanding true) and shuts the exporters down. The
+// runtime must be stopped first (or no longer call the hooks).
 func (t *Tracer) Shutdown(ctx context.Context) error {
 	t.stopOnce.Do(func() { close(t.stop) })
 	<-t.done
-	t.drain()
+	t.drain(true)
+	t.drainMu.Lock()
+	t.conv.lc.closeAll(time.Now())
+	t.drainMu.Unlock()
 	if err := t.provider.Shutdown(ctx); err != nil {
 		return fmt.Errorf("tracer: shutdown: %w", err)
 	}

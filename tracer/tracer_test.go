@@ -274,12 +274,15 @@ func waitFor(t *testing.T, cond func() bool) {
 type eventer struct{ process.Base }
 
 func TestPointEvents(t *testing.T) {
-	tr, rec := newTestTracer(t, WithEventSpans("allocation.cycle"))
+	tr, rec := newTestTracer(t, WithEventSpans("fetch"))
 	rt := newRuntime(t, tr, nil)
 	e := &eventer{}
 	process.Install(&e.Base, "go", func(process.PID, struct{}) {
-		e.Event("allocation.decision", observe.Attr{Key: "mesos.role", Value: "web"})
-		e.Event("allocation.cycle", observe.Attr{Key: "duration_ns", Value: "1000"})
+		e.Event("allocation.decision", observe.Attr{Key: "mesos.role", Value: "web"}) // no cycle yet
+		e.Event("fetch", observe.Attr{Key: "duration_ns", Value: "1000"})
+		e.Event("allocation.cycle", observe.Attr{Key: "allocation.seq", Value: "1"}, observe.Attr{Key: "allocation.duration_ms", Value: "0.002"},
+			observe.Attr{Key: "allocation.drf_order", Value: "db,web"})
+		e.Event("allocation.decision", observe.Attr{Key: "mesos.role", Value: "db"})
 	})
 	pid, err := rt.Spawn("allocator", e)
 	if err != nil {
@@ -291,35 +294,40 @@ func TestPointEvents(t *testing.T) {
 	flush(t, tr)
 
 	spans := rec.Ended()
-	got := byTrace(spans)
 	var lines [][]spanLine
-	for _, l := range got {
+	for _, l := range byTrace(spans) {
 		lines = append(lines, l)
 	}
-	wantA := []spanLine{{Name: "allocator allocation.cycle", Parent: "allocator go"}, {Name: "allocator go"}}
+	wantA := []spanLine{
+		{Name: "allocator allocation cycle", Parent: "allocator go"},
+		{Name: "allocator fetch", Parent: "allocator go"},
+		{Name: "allocator go"},
+	}
 	wantB := []spanLine{{Name: "offer.rescinded"}}
 	ok := 0
 	for _, l := range lines {
-		if cmp.Equal(l, wantA) || cmp.Equal(l, wantB) {
+		if cmp.Equal(l, wantA, anyOrder) || cmp.Equal(l, wantB) {
 			ok++
 		}
 	}
 	if ok != 2 || len(lines) != 2 {
 		t.Errorf("traces = %v, want %v and %v", lines, wantA, wantB)
 	}
+	wantEvents := map[string]string{"allocator go": "web", "allocator allocation cycle": "db"}
+	wantDuration := map[string]time.Duration{"allocator fetch": time.Microsecond, "allocator allocation cycle": 2 * time.Microsecond}
 	for _, s := range spans {
-		if s.Name() != "allocator go" {
-			continue
+		if role, ok := wantEvents[s.Name()]; ok {
+			evs := s.Events()
+			if len(evs) != 1 || evs[0].Name != "allocation.decision" || len(evs[0].Attributes) != 1 || evs[0].Attributes[0].Value.AsString() != role {
+				t.Errorf("span %q events = %v, want one allocation.decision with mesos.role=%s", s.Name(), evs, role)
+			}
 		}
-		evs := s.Events()
-		if len(evs) != 1 || evs[0].Name != "allocation.decision" || len(evs[0].Attributes) != 1 || evs[0].Attributes[0].Value.AsString() != "web" {
-			t.Errorf("span %q events = %v, want one allocation.decision with mesos.role=web", s.Name(), evs)
+		if s.Name() == "allocator allocation cycle" && attr(s, AttrAllocationDRF) != "db,web" {
+			t.Errorf("allocation cycle span %s = %q, want db,web (the event's attributes)", AttrAllocationDRF, attr(s, AttrAllocationDRF))
 		}
-	}
-	for _, s := range spans {
-		if s.Name() == "allocator allocation.cycle" {
-			if d := s.EndTime().Sub(s.StartTime()); d != time.Microsecond {
-				t.Errorf("allocation.cycle span lasts %v, want 1µs (duration_ns)", d)
+		if want, ok := wantDuration[s.Name()]; ok {
+			if d := s.EndTime().Sub(s.StartTime()); d != want {
+				t.Errorf("span %q lasts %v, want %v", s.Name(), d, want)
 			}
 		}
 	}

@@ -19,6 +19,6 @@ walkthroughs that tie what you see to the Mesos 1.11 source.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCommand(), newDemoCommand(), newInspectCommand(), newWhyCommand(), newProfileCommand(), newSnapshotCommand(), newLocalCommand(), newMasterCommand(), newAgentCommand(), newTUICommand(), newWalkCommand(), newMarathonCommand())
+	root.AddCommand(newVersionCommand(), newDemoCommand(), newInspectCommand(), newWhyCommand(), newProfileCommand(), newSnapshotCommand(), newLocalCommand(), newMasterCommand(), newAgentCommand(), newTUICommand(), newWalkCommand(), newMarathonCommand(), newTraceCommand())
 	return root
 }

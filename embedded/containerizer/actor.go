@@ -45,10 +45,10 @@ func SpawnProcess(rt *process.Runtime, cfg Config) (*Process, error) {
 	cfg.OnTerminated = func(id ContainerID, t Termination) {
 		process.Do(rt, p.Self(), "terminated", func() {
 			p.Event("container.terminated",
-				observe.Attr{Key: "container_id", Value: id.String()},
-				observe.Attr{Key: "state", Value: string(t.State)},
-				observe.Attr{Key: "reason", Value: string(t.Reason)},
-				observe.Attr{Key: "message", Value: t.Message})
+				observe.Attr{Key: "mesos.container_id", Value: id.String()},
+				observe.Attr{Key: "mesos.task_state", Value: string(t.State)},
+				observe.Attr{Key: "mesos.reason", Value: string(t.Reason)},
+				observe.Attr{Key: "mesos.message", Value: t.Message})
 		})
 		if userTerminated != nil {
 			userTerminated(id, t)
@@ -70,11 +70,11 @@ func SpawnProcess(rt *process.Runtime, cfg Config) (*Process, error) {
 
 func (p *Process) recordTransition(t Transition) {
 	p.Event("container.state",
-		observe.Attr{Key: "container_id", Value: t.ContainerID.String()},
-		observe.Attr{Key: "from", Value: t.From.String()},
-		observe.Attr{Key: "to", Value: t.To.String()},
-		observe.Attr{Key: "at", Value: t.Time.UTC().Format(time.RFC3339Nano)},
-		observe.Attr{Key: "since", Value: t.Since.String()})
+		observe.Attr{Key: "mesos.container_id", Value: t.ContainerID.String()},
+		observe.Attr{Key: "mesos.container_state_from", Value: t.From.String()},
+		observe.Attr{Key: "mesos.container_state", Value: t.To.String()},
+		observe.Attr{Key: "mesos.container_state_time", Value: t.Time.UTC().Format(time.RFC3339Nano)},
+		observe.Attr{Key: "mesos.container_state_from_duration", Value: t.Since.String()})
 }
 
 // Finalize cancels calls in flight, waits for them, and closes the containerizer.

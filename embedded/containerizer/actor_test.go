@@ -65,17 +65,23 @@ func TestProcessLaunchReportsEveryStateAsEvents(t *testing.T) {
 	for _, e := range rec.events {
 		switch e.Type {
 		case "container.state":
-			if c, _ := e.Get("container_id"); c != "c1" {
+			if c, _ := e.Get("mesos.container_id"); c != "c1" {
 				continue
 			}
 			if len(states) == 0 {
-				from, _ := e.Get("from")
+				from, _ := e.Get("mesos.container_state_from")
 				states = append(states, from)
 			}
-			to, _ := e.Get("to")
+			to, _ := e.Get("mesos.container_state")
 			states = append(states, to)
 		case "container.terminated":
 			terminated++
+			if c, _ := e.Get("mesos.container_id"); c != "c1" {
+				t.Errorf("container.terminated mesos.container_id = %q, want c1", c)
+			}
+			if _, ok := e.Get("mesos.task_state"); !ok {
+				t.Errorf("container.terminated attributes = %v, want mesos.task_state", e.Attrs)
+			}
 		}
 	}
 	want := []string{"STARTING", "PROVISIONING", "PREPARING", "ISOLATING", "FETCHING", "RUNNING", "DESTROYING"}

@@ -49,6 +49,12 @@ type Dispatch struct {
 	Enqueued, Begin, End int64
 	// Worker is the index of the worker goroutine running the handler.
 	Worker int
+	// Handler is the entry PC of the Go function handling the event: the function
+	// given to process.Install, Dispatch, DispatchFuture, Do, Defer or Delay, or the
+	// route's handler; 0 when the runtime does not know it (EXITED, TERMINATE). It is
+	// set before DispatchBegin for MESSAGE and DISPATCH, and before DispatchEnd for
+	// HTTP. Resolve it off the hot path (runtime.FuncForPC).
+	Handler uintptr
 	// Span is free for the observer: set in DispatchBegin, read in DispatchEnd.
 	Span any
 }

@@ -121,6 +121,7 @@ func (b *Base) Event(typ string, attrs ...observe.Attr) {
 type handler struct {
 	call   func(from PID, body any) error
 	typeOf reflect.Type
+	pc     uintptr // the installed function's entry PC (observe.Dispatch.Handler)
 }
 
 // Install registers h for messages named name (libprocess ProcessBase::install). A local
@@ -135,6 +136,7 @@ func Install[M any](b *Base, name string, h func(from PID, m M)) {
 	b.last, b.lastName = nil, ""
 	b.handlers[name] = &handler{
 		typeOf: reflect.TypeFor[M](),
+		pc:     reflect.ValueOf(h).Pointer(),
 		call: func(from PID, body any) error {
 			if m, ok := body.(M); ok {
 				h(from, m)

@@ -2,6 +2,7 @@ package process
 
 import (
 	"time"
+	"unsafe"
 
 	"github.com/mesoscope/mesoscope/embedded/observe"
 )
@@ -33,7 +34,8 @@ func (t *dispatchTask[R]) run() {
 	t.complete(Ready, v, nil)
 }
 
-func (t *dispatchTask[R]) abandon() { t.Future.abandon() }
+func (t *dispatchTask[R]) abandon()    { t.Future.abandon() }
+func (t *dispatchTask[R]) pc() uintptr { return codePC(unsafe.Pointer(&t.fn)) }
 func (t *dispatchTask[R]) fail(err error) {
 	var zero R
 	t.complete(Failed, zero, err)
@@ -45,8 +47,9 @@ type futureTask[R any] struct {
 	fn func() *Future[R]
 }
 
-func (t *futureTask[R]) run()     { t.associate(t.fn()) }
-func (t *futureTask[R]) abandon() { t.Future.abandon() }
+func (t *futureTask[R]) run()        { t.associate(t.fn()) }
+func (t *futureTask[R]) abandon()    { t.Future.abandon() }
+func (t *futureTask[R]) pc() uintptr { return codePC(unsafe.Pointer(&t.fn)) }
 func (t *futureTask[R]) fail(err error) {
 	var zero R
 	t.complete(Failed, zero, err)
@@ -110,9 +113,20 @@ func dispatch(c Context, to PID, name string, t task) bool {
 //	fut.OnReady(process.Defer(&m.Base, "stateRecovered", m.stateRecovered))
 func Defer[T any](b *Base, name string, fn func(T)) func(T) {
 	return func(v T) {
-		Do(b.rt, b.Self(), name, func() { fn(v) })
+		dispatch(b.rt, b.Self(), name, &deferTask[T]{fn: fn, v: v})
 	}
 }
+
+// deferTask is a deferred call fn(v): observers see fn as the handler, not a wrapper.
+type deferTask[T any] struct {
+	fn func(T)
+	v  T
+}
+
+func (t *deferTask[T]) run()        { t.fn(t.v) }
+func (t *deferTask[T]) abandon()    {}
+func (t *deferTask[T]) fail(error)  {}
+func (t *deferTask[T]) pc() uintptr { return codePC(unsafe.Pointer(&t.fn)) }
 
 // Delay dispatches fn to the process to after d on the runtime's clock (libprocess
 // delay). The returned timer can be stopped.

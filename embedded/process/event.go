@@ -2,6 +2,7 @@ package process
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/mesoscope/mesoscope/embedded/observe"
 )
@@ -24,14 +25,30 @@ type task interface {
 	run()
 	abandon()
 	fail(err error)
+	// pc is the entry PC of the function the task runs, for observers
+	// (observe.Dispatch.Handler).
+	pc() uintptr
 }
 
 // funcTask is a dispatch without a result.
 type funcTask func()
 
-func (f funcTask) run()       { f() }
-func (f funcTask) abandon()   {}
-func (f funcTask) fail(error) {}
+func (f funcTask) run()        { f() }
+func (f funcTask) abandon()    {}
+func (f funcTask) fail(error)  {}
+func (f funcTask) pc() uintptr { return codePC(unsafe.Pointer(&f)) }
+
+// codePC returns the entry PC of the func value stored at fv (a pointer to a variable of
+// any func type), or 0 for a nil func. A Go func value is a pointer to a closure record
+// whose first word is the code pointer; reading it costs two loads and no allocation
+// (reflect.Value.Pointer returns the same PC).
+func codePC(fv unsafe.Pointer) uintptr {
+	closure := *(*unsafe.Pointer)(fv)
+	if closure == nil {
+		return 0
+	}
+	return *(*uintptr)(closure)
+}
 
 // event is one entry of a process's queue. It is stored by value, so enqueueing a
 // message with a pointer body allocates nothing.

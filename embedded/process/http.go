@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -96,22 +97,27 @@ type route struct {
 	path    string
 	help    string
 	handler HTTPHandler
+	pc      uintptr // the registered function's entry PC (observe.Dispatch.Handler)
 }
 
 // RouteFunc registers a synchronous endpoint: path is relative to the process ("/state"
 // serves /master/state on the process "master"). help is markdown served under /help.
 // Routes may be registered before Spawn or from the process's handlers.
 func (b *Base) RouteFunc(path, help string, h func(r *Request) Response) {
-	b.Route(path, help, func(r *Request) *Future[Response] { return NewFuture(h(r)) })
+	b.route(path, help, func(r *Request) *Future[Response] { return NewFuture(h(r)) }, reflect.ValueOf(h).Pointer())
 }
 
 // Route registers an asynchronous endpoint (libprocess ProcessBase::route).
 func (b *Base) Route(path, help string, h HTTPHandler) {
+	b.route(path, help, h, reflect.ValueOf(h).Pointer())
+}
+
+func (b *Base) route(path, help string, h HTTPHandler, pc uintptr) {
 	if b.routes == nil {
 		b.routes = make(map[string]*route)
 	}
 	name := strings.Trim(path, "/")
-	b.routes[name] = &route{path: "/" + name, help: help, handler: h}
+	b.routes[name] = &route{path: "/" + name, help: help, handler: h, pc: pc}
 	if b.rt != nil && b.proc != nil {
 		b.rt.helpFor(b.proc.pid.ID).set(name, help)
 	}
@@ -135,6 +141,7 @@ func (b *Base) consumeHTTP(w *worker, e *event) {
 	name := strings.Trim(he.req.Path, "/")
 	for {
 		if r, ok := b.routes[name]; ok {
+			w.d.Handler = r.pc // read by observers at DispatchEnd; scratch otherwise
 			var fut *Future[Response]
 			w.protect(b.proc, e, func() { fut = r.handler(he.req) })
 			if fut == nil {

@@ -618,6 +618,17 @@ func (w *worker) serve(p *proc, e *event) {
 		d.From = e.from.text
 	}
 	d.Enqueued, d.Begin, d.End = 0, 0, 0
+	d.Handler = 0
+	switch e.kind {
+	case MessageEvent:
+		if h := p.base.lookupHandler(e.name); h != nil { // cached: consumeMessage's lookup is free
+			d.Handler = h.pc
+		}
+	case DispatchEvent:
+		if t := e.task(); t != nil {
+			d.Handler = t.pc()
+		}
+	}
 	if rt.needs&observe.NeedTimes != 0 {
 		d.Enqueued = e.stamp
 		d.Begin = rt.nanotime()
