@@ -136,6 +136,7 @@ func (a *Allocator) events(c *Cycle) {
 		observe.Attr{Key: "allocation.candidates", Value: strconv.Itoa(c.Candidates)},
 		observe.Attr{Key: "allocation.offers", Value: strconv.Itoa(c.Offers)},
 		observe.Attr{Key: "allocation.duration_ms", Value: strconv.FormatFloat(float64(c.Duration)/1e6, 'f', 3, 64)},
+		observe.Attr{Key: "allocation.drf_order", Value: drfOrder(c)},
 	)
 	for _, f := range c.Frameworks {
 		attrs := []observe.Attr{
@@ -341,4 +342,19 @@ func (a *Allocator) Explain(ctx context.Context, frameworkID string) (Explanatio
 	return process.Dispatch(a.rt, a.Self(), "explain", func() (Explanation, error) {
 		return a.core.Explain(frameworkID, a.rt.Clock().Now())
 	}).Await(ctx)
+}
+
+// drfOrder lists the cycle's roles in DRF order with their shares
+// ("web=0.175,batch=1"), for the allocation.cycle event.
+func drfOrder(c *Cycle) string {
+	var b []byte
+	for i, r := range c.Roles {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, r.Role...)
+		b = append(b, '=')
+		b = strconv.AppendFloat(b, r.Share, 'g', 4, 64)
+	}
+	return string(b)
 }

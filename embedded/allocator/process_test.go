@@ -180,10 +180,19 @@ func TestEventsAndMetrics(t *testing.T) {
 
 	obs.mu.Lock()
 	var types []string
+	drf := ""
 	for _, e := range obs.events {
 		types = append(types, e.Type)
+		for _, a := range e.Attrs {
+			if e.Type == "allocation.cycle" && a.Key == "allocation.drf_order" {
+				drf = a.Value
+			}
+		}
 	}
 	obs.mu.Unlock()
+	if drf != "eng=0" {
+		t.Errorf("allocation.cycle allocation.drf_order = %q, want eng=0 (the role and its share at the start of the cycle)", drf)
+	}
 	if !slices.Contains(types, "allocation.cycle") || !slices.Contains(types, "allocation.decision") {
 		t.Errorf("events = %v, want allocation.cycle and allocation.decision", types)
 	}
