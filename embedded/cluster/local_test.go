@@ -102,31 +102,10 @@ func (r *recorder) wait(t *testing.T, task string, state mesos.TaskState) []meso
 // that fails, one that is killed.
 func TestLocalClusterRunsTasks(t *testing.T) {
 	l := startLocal(t, 2)
-	rec := newRecorder()
-	offers := make(chan mesos.Offer, 16)
-	c, err := schedclient.New(schedclient.Config{
-		Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(), Name: "e2e"}, AutoAck: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- c.Run(ctx, func(_ context.Context, e *scheduler.Event) {
-			switch e.Type {
-			case scheduler.EventOffers:
-				for _, o := range e.Offers.Offers {
-					offers <- o
-				}
-			case scheduler.EventUpdate:
-				rec.add(&e.Update.Status)
-			}
-		})
-	}()
+	fw := startFramework(t, l, mesos.FrameworkInfo{User: currentUser(), Name: "e2e"})
+	rec, offers, c, ctx := fw.rec, fw.offers, fw.c, context.Background()
 	defer func() {
-		cancel()
-		if err := <-done; err != nil && err != context.Canceled {
+		if err := fw.stop(); err != nil && err != context.Canceled {
 			t.Errorf("Run: %v", err)
 		}
 	}()
@@ -176,32 +155,9 @@ func containsInOrder(got []mesos.TaskState, want ...mesos.TaskState) bool {
 // default executor, each task in a nested container.
 func TestLocalClusterRunsTaskGroup(t *testing.T) {
 	l := startLocal(t, 1)
-	rec := newRecorder()
-	offers := make(chan mesos.Offer, 16)
-	c, err := schedclient.New(schedclient.Config{
-		Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(), Name: "group-e2e"}, AutoAck: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- c.Run(ctx, func(_ context.Context, e *scheduler.Event) {
-			switch e.Type {
-			case scheduler.EventOffers:
-				for _, o := range e.Offers.Offers {
-					offers <- o
-				}
-			case scheduler.EventUpdate:
-				rec.add(&e.Update.Status)
-			}
-		})
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	fw := startFramework(t, l, mesos.FrameworkInfo{User: currentUser(), Name: "group-e2e"})
+	defer fw.stop()
+	rec, offers, c, ctx := fw.rec, fw.offers, fw.c, context.Background()
 	var o mesos.Offer
 	select {
 	case o = <-offers:
@@ -215,7 +171,7 @@ func TestLocalClusterRunsTaskGroup(t *testing.T) {
 	}
 	exec := mesos.ExecutorInfo{Type: mesos.ExecutorDefault, ExecutorID: mesos.ExecutorID{Value: "group-exec"},
 		Resources: mesos.ResourcesOf(resources.MustParse("cpus:0.1;mem:32"))}
-	err = c.Accept(ctx, []mesos.OfferID{o.ID}, []mesos.OfferOperation{{Type: mesos.OperationLaunchGroup, LaunchGroup: &mesos.LaunchGroupOperation{
+	err := c.Accept(ctx, []mesos.OfferID{o.ID}, []mesos.OfferOperation{{Type: mesos.OperationLaunchGroup, LaunchGroup: &mesos.LaunchGroupOperation{
 		Executor: exec, TaskGroup: mesos.TaskGroupInfo{Tasks: []mesos.TaskInfo{task("g-ok", "true"), task("g-sleep", "sleep 60")}},
 	}}}, nil)
 	if err != nil {
@@ -234,36 +190,7 @@ func TestLocalClusterRunsTaskGroup(t *testing.T) {
 func TestLocalClusterFailoverAndReconcile(t *testing.T) {
 	l := startLocal(t, 1)
 	info := mesos.FrameworkInfo{User: currentUser(), Name: "failover-e2e", FailoverTimeout: 60}
-	type session struct {
-		c      *schedclient.Client
-		rec    *recorder
-		offers chan mesos.Offer
-		stop   func()
-	}
-	start := func(info mesos.FrameworkInfo) *session {
-		s := &session{rec: newRecorder(), offers: make(chan mesos.Offer, 16)}
-		c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: info, AutoAck: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.c = c
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() {
-			done <- c.Run(ctx, func(_ context.Context, e *scheduler.Event) {
-				switch e.Type {
-				case scheduler.EventOffers:
-					for _, o := range e.Offers.Offers {
-						s.offers <- o
-					}
-				case scheduler.EventUpdate:
-					s.rec.add(&e.Update.Status)
-				}
-			})
-		}()
-		s.stop = func() { cancel(); <-done }
-		return s
-	}
+	start := func(info mesos.FrameworkInfo) *session { return startFramework(t, l, info) }
 	first := start(info)
 	var o mesos.Offer
 	select {
@@ -282,7 +209,7 @@ func TestLocalClusterFailoverAndReconcile(t *testing.T) {
 
 	info.ID = &mesos.FrameworkID{Value: id}
 	second := start(info)
-	defer second.stop()
+	defer func() { _ = second.stop() }()
 	deadline := time.Now().Add(30 * time.Second)
 	for second.c.FrameworkID() != id {
 		if time.Now().After(deadline) {
@@ -298,4 +225,40 @@ func TestLocalClusterFailoverAndReconcile(t *testing.T) {
 		t.Fatal(err)
 	}
 	second.rec.wait(t, "long", mesos.TaskKilled)
+}
+
+// session is a framework on the scheduler API (schedclient) that records
+// its offers and updates, acknowledging every update.
+type session struct {
+	c      *schedclient.Client
+	rec    *recorder
+	offers chan mesos.Offer
+	// stop ends the subscription and returns what Run returned.
+	stop func() error
+}
+
+func startFramework(t *testing.T, l *Local, info mesos.FrameworkInfo) *session {
+	t.Helper()
+	s := &session{rec: newRecorder(), offers: make(chan mesos.Offer, 16)}
+	c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: info, AutoAck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.c = c
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- c.Run(ctx, func(_ context.Context, e *scheduler.Event) {
+			switch e.Type {
+			case scheduler.EventOffers:
+				for _, o := range e.Offers.Offers {
+					s.offers <- o
+				}
+			case scheduler.EventUpdate:
+				s.rec.add(&e.Update.Status)
+			}
+		})
+	}()
+	s.stop = func() error { cancel(); return <-done }
+	return s
 }
