@@ -252,4 +252,15 @@ func TestLocalClusterSpans(t *testing.T) {
 	if strings.Join(states, " ") != strings.Join(want, " ") {
 		t.Errorf("container state spans = %v, want %v", states, want)
 	}
+	// The container is in the ACCEPT's trace: its ancestors lead through the
+	// containerizer's launch dispatch to the agent's RunTaskMessage handler.
+	var chain []string
+	for p := byID[c.Parent().SpanID().String()]; p != nil && len(chain) < 32; p = byID[p.Parent().SpanID().String()] {
+		chain = append(chain, p.Name())
+	}
+	if c.SpanContext().TraceID() != task.SpanContext().TraceID() || !slices.Contains(chain, "mesos-containerizer launch") ||
+		!slices.Contains(chain, "slave mesos.internal.RunTaskMessage") {
+		t.Errorf("container span ancestors = %v (trace %s, task's %s), want the containerizer's launch under the RunTaskMessage handler in the task's trace",
+			chain, c.SpanContext().TraceID(), task.SpanContext().TraceID())
+	}
 }

@@ -128,10 +128,13 @@
 //
 // The Go handler is the function handed to the runtime: work the allocator dispatches
 // through its own wrapper (Allocator.do) is attributed to that wrapper's closure, and
-// EXITED and TERMINATE events have none. Container spans are in traces of their own:
-// the containerizer process dispatches its calls and transitions from its own
-// goroutines, outside any dispatch, so nothing carries the agent's trace to them (the
-// task span, in the ACCEPT's trace, has the states the agent reports). A task span needs
+// EXITED and TERMINATE events have none. Container spans are in the ACCEPT's trace: the
+// agent calls the containerizer from its RunTaskMessage handler (Process.LaunchFrom), and
+// the containerizer reports each transition of that container, from its own goroutines,
+// through a process.Carry of the launch dispatch, so the chain is ACCEPT → task →
+// RunTaskMessage → containerizer launch → transition → container → its states. Containers
+// the containerizer did not launch in this run (recovered after an agent restart) are in
+// traces of their own. A task span needs
 // the master's TASK_STAGING on the same runtime: an agent traced in another OS process
 // reports its task.state events as span events of its dispatches only. The allocation
 // cycle span carries the DRF role order only if the allocator's allocation.cycle event

@@ -211,7 +211,7 @@ func shutdown(t *testing.T, tr *Tracer) {
 // their Go handlers, the health checks' ping/pong traces, allocation cycle and offer
 // spans, a task span in the trace of the ACCEPT with the agent's RunTaskMessage handler
 // under it and TASK_RUNNING among its events, and a container span with its states in
-// order.
+// order, in that same trace under the RunTaskMessage handler.
 func TestJaegerLocalCluster(t *testing.T) {
 	query, otlp := jaegerEnv(t)
 	service := fmt.Sprintf("mesoscope-master-e2e-%08x", rand.Uint32())
@@ -274,6 +274,14 @@ func TestJaegerLocalCluster(t *testing.T) {
 					if slices.Equal(got, states) {
 						found["container state spans in order under the container span"] = true
 					}
+					var chain []string // the container's ancestors, nearest first
+					for p := byID[s.parent()]; p != nil && len(chain) < 32; p = byID[p.parent()] {
+						chain = append(chain, p.OperationName)
+					}
+					if slices.Contains(chain, "slave mesos.internal.RunTaskMessage") && slices.Contains(chain, "task") &&
+						slices.Contains(chain, "master POST /api/v1/scheduler") {
+						found["container span under ACCEPT → task → RunTaskMessage"] = true
+					}
 				}
 			}
 			found["a ping/pong trace"] = found["a ping/pong trace"] || pingPongTrace(trc, 1)
@@ -283,7 +291,8 @@ func TestJaegerLocalCluster(t *testing.T) {
 			"master dispatch span with code.function.name", "allocator dispatch span with code.function.name",
 			"slave dispatch span with code.function.name", "allocation cycle span", "offer span under the master's offer dispatch",
 			"task span under the ACCEPT with TASK_RUNNING (ACCEPT → RUNNING in one trace)", "ACCEPT → task → RunTaskMessage",
-			"container state spans in order under the container span", "a ping/pong trace",
+			"container state spans in order under the container span", "container span under ACCEPT → task → RunTaskMessage",
+			"a ping/pong trace",
 		} {
 			if !found[want] {
 				missing = append(missing, want)

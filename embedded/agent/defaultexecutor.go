@@ -81,7 +81,7 @@ func (a *Agent) launchDefaultExecutor(f *framework, e *executor) {
 		Environment: a.executorEnvironment(f, e),
 	}
 	fwID, exID, cid := f.id, e.id, e.containerID
-	a.cont.Launch(containerizer.ContainerID{Value: cid}, cfg).OnAny(
+	a.cont.LaunchFrom(&a.Base, containerizer.ContainerID{Value: cid}, cfg).OnAny(
 		process.Defer(&a.Base, "executorLaunched", func(fut *process.Future[containerizer.LaunchResult]) {
 			a.executorLaunched(fwID, exID, cid, fut)
 		}))
@@ -133,7 +133,7 @@ func (a *Agent) launchGroup(f *framework, e *executor, g *taskGroup) {
 	for _, t := range g.tasks {
 		c := e.children[t.TaskID.Value]
 		taskID, cid := c.taskID, c.containerID
-		a.cont.Launch(cid, nestedConfig(c.info, ip)).OnAny(
+		a.cont.LaunchFrom(&a.Base, cid, nestedConfig(c.info, ip)).OnAny(
 			process.Defer(&a.Base, "childLaunched", func(fut *process.Future[containerizer.LaunchResult]) {
 				a.childLaunched(fwID, exID, execCID, taskID, cid, fut)
 			}))

@@ -35,7 +35,7 @@ func (a *Agent) launchExecutor(f *framework, e *executor, task mesos.TaskInfo) {
 	}
 	cfg := a.containerConfig(f, e, task)
 	fwID, exID, cid := f.id, e.id, e.containerID
-	a.cont.Launch(containerizer.ContainerID{Value: cid}, cfg).OnAny(
+	a.cont.LaunchFrom(&a.Base, containerizer.ContainerID{Value: cid}, cfg).OnAny(
 		process.Defer(&a.Base, "executorLaunched", func(fut *process.Future[containerizer.LaunchResult]) {
 			a.executorLaunched(fwID, exID, cid, fut)
 		}))

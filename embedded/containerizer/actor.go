@@ -2,6 +2,7 @@ package containerizer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -26,24 +27,31 @@ type Process struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	// origins holds, per container being launched or running, the context of the launch
+	// call that created it: its transitions are dispatched through it, so observers see
+	// them in the launch's trace. Written from the process's handlers and read from the
+	// containerizer's goroutines.
+	mu      sync.Mutex
+	origins map[string]*process.Carried
 }
 
 // SpawnProcess creates the Mesos containerizer with cfg and spawns it on rt as
 // rt.GenerateID("mesos-containerizer"), the id Mesos uses. cfg.OnTransition and
 // cfg.OnTerminated, if set, are still called, after the process records the event.
 func SpawnProcess(rt *process.Runtime, cfg Config) (*Process, error) {
-	p := &Process{}
+	p := &Process{origins: map[string]*process.Carried{}}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	userTransition, userTerminated := cfg.OnTransition, cfg.OnTerminated
 	cfg.OnTransition = func(t Transition) {
 		// Called on the containerizer's goroutines: hand the event to the process.
-		process.Do(rt, p.Self(), "transition", func() { p.recordTransition(t) })
+		process.Do(p.origin(rt, t.ContainerID, false), p.Self(), "transition", func() { p.recordTransition(t) })
 		if userTransition != nil {
 			userTransition(t)
 		}
 	}
 	cfg.OnTerminated = func(id ContainerID, t Termination) {
-		process.Do(rt, p.Self(), "terminated", func() {
+		process.Do(p.origin(rt, id, true), p.Self(), "terminated", func() {
 			p.Event("container.terminated",
 				observe.Attr{Key: "mesos.container_id", Value: id.String()},
 				observe.Attr{Key: "mesos.task_state", Value: string(t.State)},
@@ -66,6 +74,23 @@ func SpawnProcess(rt *process.Runtime, cfg Config) (*Process, error) {
 		return nil, fmt.Errorf("containerizer: spawn process: %w", err)
 	}
 	return p, nil
+}
+
+// origin returns the context to report container id's events from: the launch call's,
+// or rt for containers the process did not launch (recovered ones). forget drops it (the
+// container terminated).
+func (p *Process) origin(rt *process.Runtime, id ContainerID, forget bool) process.Context {
+	key := id.String()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, ok := p.origins[key]
+	if !ok {
+		return rt
+	}
+	if forget {
+		delete(p.origins, key)
+	}
+	return c
 }
 
 func (p *Process) recordTransition(t Transition) {
@@ -91,7 +116,17 @@ func (p *Process) Containerizer() *Mesos { return p.m }
 // call runs fn on a goroutine the process owns and returns its future, completed from
 // that goroutine. The dispatch keeps the call in order with the process's other events.
 func call[R any](p *Process, name string, fn func(ctx context.Context) (R, error)) *process.Future[R] {
-	return process.DispatchFuture(p.Runtime(), p.Self(), name, func() *process.Future[R] {
+	return callAs(p, p.Runtime(), name, nil, fn)
+}
+
+// callAs is call dispatched from the caller's context from (so observers parent the
+// call to the caller's handler), with before, when non-nil, run in the process's
+// dispatch first.
+func callAs[R any](p *Process, from process.Context, name string, before func(), fn func(ctx context.Context) (R, error)) *process.Future[R] {
+	return process.DispatchFuture(from, p.Self(), name, func() *process.Future[R] {
+		if before != nil {
+			before()
+		}
 		pr := process.NewPromise[R]()
 		p.wg.Add(1)
 		go func() {
@@ -110,7 +145,37 @@ func call[R any](p *Process, name string, fn func(ctx context.Context) (R, error
 // Launch launches a container (Containerizer::launch); the future is ready once it is
 // RUNNING, or failed with a *LaunchError.
 func (p *Process) Launch(id ContainerID, cfg ContainerConfig) *process.Future[LaunchResult] {
-	return call(p, "launch", func(ctx context.Context) (LaunchResult, error) { return p.m.Launch(ctx, id, cfg) })
+	return p.LaunchFrom(p.Runtime(), id, cfg)
+}
+
+// LaunchFrom is Launch called from a process's handler: from is the caller (its
+// *process.Base), so observers see the launch, and every state the container goes
+// through until it terminates, as part of the caller's work (the tracer puts the
+// container in the trace of the task that asked for it).
+func (p *Process) LaunchFrom(from process.Context, id ContainerID, cfg ContainerConfig) *process.Future[LaunchResult] {
+	remember := func() {
+		// The launch dispatch is a child of the caller's (the agent's RunTaskMessage
+		// handler): the container's transitions are reported in its context.
+		c := process.Carry(&p.Base)
+		p.mu.Lock()
+		if _, dup := p.origins[id.String()]; !dup { // a duplicate launch fails; keep the first
+			p.origins[id.String()] = c
+		}
+		p.mu.Unlock()
+	}
+	return callAs(p, from, "launch", remember, func(ctx context.Context) (LaunchResult, error) {
+		r, err := p.m.Launch(ctx, id, cfg)
+		if err != nil {
+			// A launch that failed before the container existed reports no
+			// termination; do not keep its context.
+			if _, serr := p.m.Status(ctx, id); errors.Is(serr, ErrUnknownContainer) {
+				p.mu.Lock()
+				delete(p.origins, id.String())
+				p.mu.Unlock()
+			}
+		}
+		return r, err
+	})
 }
 
 // Wait completes with the container's termination (Containerizer::wait); nil for an

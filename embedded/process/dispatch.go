@@ -8,8 +8,9 @@ import (
 )
 
 // Context is where a dispatch, defer or delay comes from: a *Runtime (from outside any
-// process) or a process's *Base (from inside its handlers), so observers can parent
-// the dispatch to the handler that made it.
+// process), a process's *Base (from inside its handlers), or a *Carried (from a
+// goroutine working for a handler, see Carry), so observers can parent the dispatch to
+// the handler that made it.
 type Context interface {
 	runtimeAndWorker() (*Runtime, *worker)
 }
@@ -102,6 +103,9 @@ func dispatch(c Context, to PID, name string, t task) bool {
 			toText = p.self.text
 		}
 		e.header = rt.observeSend(w, observe.KindDispatch, name, from, toText, false)
+		if cc, ok := c.(*Carried); ok && e.header == nil {
+			e.header = cc.carriedHeader()
+		}
 	}
 	return rt.deliverTo(p, &e)
 }
