@@ -20,7 +20,7 @@ func (c *Core) AddAgent(id string, total resources.Resources, used map[string]re
 	if _, ok := c.agents[id]; ok {
 		return fmt.Errorf("allocator: add agent %s: %w", id, ErrAgentExists)
 	}
-	a := &agent{id: id, allocated: make(map[string]resources.Resources), activated: true}
+	a := &agent{id: id, activated: true}
 	c.agents[id] = a
 	c.agentList = append(c.agentList, a)
 	c.setTotal(a, total)
@@ -75,8 +75,8 @@ func (c *Core) sortersTotal(q resources.Quantities, sign int) {
 
 func (c *Core) recomputeAvailable(a *agent) {
 	avail := a.total.Clone()
-	for _, rs := range a.allocated {
-		u := rs.Clone()
+	for _, h := range a.allocated.items {
+		u := h.rs.Clone()
 		u.Unallocate()
 		avail.Subtract(u)
 	}
@@ -117,8 +117,9 @@ func (c *Core) RemoveAgent(id string) error {
 	if err != nil {
 		return err
 	}
-	for _, fwID := range slices.Sorted(maps.Keys(a.allocated)) {
-		c.unallocate(a, c.frameworks[fwID], a.allocated[fwID])
+	for _, fwID := range a.allocated.sortedIDs() {
+		held, _ := a.allocated.get(fwID)
+		c.unallocate(a, c.frameworks[fwID], held)
 	}
 	c.trackReservations(a.total, -1)
 	c.totalQ.Subtract(a.totalQ)
@@ -184,13 +185,13 @@ func (c *Core) DeactivateAgent(id string) error {
 // trackAllocatedResources).
 func (c *Core) allocate(a *agent, fw *framework, rs resources.Resources) {
 	// Copy on write: a holding may share storage with an offer handed out.
-	cur := a.allocated[fw.info.ID]
+	cur, _ := a.allocated.get(fw.info.ID)
 	if cur.IsEmpty() {
 		cur = rs.Clone()
 	} else {
 		cur = cur.Plus(rs)
 	}
-	a.allocated[fw.info.ID] = cur
+	a.allocated.set(fw.info.ID, cur)
 	u := rs.Clone()
 	u.Unallocate()
 	a.available.Subtract(u)
@@ -201,11 +202,12 @@ func (c *Core) allocate(a *agent, fw *framework, rs resources.Resources) {
 
 // unallocate is the inverse of allocate; rs must be held.
 func (c *Core) unallocate(a *agent, fw *framework, rs resources.Resources) {
-	cur := a.allocated[fw.info.ID].Minus(rs) // copy on write, see allocate
+	held, _ := a.allocated.get(fw.info.ID)
+	cur := held.Minus(rs) // copy on write, see allocate
 	if cur.IsEmpty() {
-		delete(a.allocated, fw.info.ID)
+		a.allocated.del(fw.info.ID)
 	} else {
-		a.allocated[fw.info.ID] = cur
+		a.allocated.set(fw.info.ID, cur)
 	}
 	u := rs.Clone()
 	u.Unallocate()
@@ -235,7 +237,7 @@ func (c *Core) track(fw *framework, roleName string, rs resources.Resources, sig
 	if !ok {
 		// Allocation to a role the framework is not subscribed to
 		// (recovered state): track it like Mesos's addFramework does.
-		fr = &frameworkRole{fw: fw, role: roleName}
+		fr = &frameworkRole{fw: fw, role: roleName, allocInfo: &resources.AllocationInfo{Role: roleName}}
 		fw.roles[roleName] = fr
 		c.trackFrameworkUnderRole(fw, roleName)
 		c.syncActivation(fr)
@@ -287,7 +289,7 @@ func (c *Core) RecoverResources(fwID, agentID string, rs resources.Resources, fi
 	for k := range allocs {
 		roleName = k
 	}
-	held := a.allocated[fwID]
+	held, _ := a.allocated.get(fwID)
 	if !held.Contains(rs) {
 		return nil, fmt.Errorf("allocator: recover resources %v of %s on %s: %w", rs, fwID, agentID, ErrNotAllocated)
 	}
@@ -329,7 +331,7 @@ func (c *Core) UpdateAllocation(fwID, agentID string, from, to resources.Resourc
 	if err != nil {
 		return err
 	}
-	if !a.allocated[fwID].Contains(from) {
+	if held, _ := a.allocated.get(fwID); !held.Contains(from) {
 		return fmt.Errorf("allocator: update allocation %v of %s on %s: %w", from, fwID, agentID, ErrNotAllocated)
 	}
 	// The agent's total changes by the same amount (a reservation or a

@@ -88,7 +88,7 @@ type agent struct {
 	// allocation_info (Slave::getAvailable).
 	available resources.Resources
 	// allocated is what each framework holds, with allocation_info.
-	allocated map[string]resources.Resources
+	allocated holdings
 	activated bool
 	hasGPU    bool
 	// plain means the total holds only unreserved, non-revocable,
@@ -113,6 +113,7 @@ type framework struct {
 type frameworkRole struct {
 	fw         *framework
 	role       string
+	allocInfo  *resources.AllocationInfo // {role}, shared by every offer in the role
 	subscribed bool
 	suppressed bool
 	// filters holds offerFilters[role][agent].
@@ -130,8 +131,10 @@ type frameworkRole struct {
 	seenAgent *agent
 	offered   []Offer
 	offeredQ  resources.Quantities
-	filtered  []FilteredAgent
-	nearest   []NearAgent
+	// lastOffers is how many offers the previous cycle made, to size offered.
+	lastOffers int
+	filtered   []FilteredAgent
+	nearest    []NearAgent
 }
 
 // role models the role tree entry (hierarchical.hpp Role) plus the
@@ -246,7 +249,7 @@ func (c *Core) tryUntrackFrameworkUnderRole(fw *framework, name string) bool {
 // in the role on any agent.
 func (c *Core) holds(fw *framework, roleName string) bool {
 	for _, a := range c.agentList {
-		if rs, ok := a.allocated[fw.info.ID]; ok {
+		if rs, ok := a.allocated.get(fw.info.ID); ok {
 			for r := range rs.All() {
 				if r.AllocationInfo != nil && r.AllocationInfo.Role == roleName {
 					return true

@@ -317,7 +317,7 @@ func (c *Core) offerStage2(cs *cycleState, a *agent, r *role, fr *frameworkRole)
 	}
 	fw := fr.fw
 	var q *resources.Quantities
-	if whole && len(a.allocated) == 0 {
+	if whole && a.allocated.len() == 0 {
 		q = &a.totalQ // nothing taken yet: available is the total
 	}
 	if !c.allocatableQ(available, q, fr) {
@@ -398,7 +398,7 @@ func (c *Core) offer(cs *cycleState, a *agent, r *role, fr *frameworkRole, toOff
 	p := pending{fr: fr, r: r}
 	var res resources.Resources
 	if whole && a.plain {
-		if len(a.allocated) == 0 {
+		if a.allocated.len() == 0 {
 			p.q = a.totalQ // available was the whole total; read only
 		} else {
 			p.q = toOffer.ScalarQuantities()
@@ -406,10 +406,11 @@ func (c *Core) offer(cs *cycleState, a *agent, r *role, fr *frameworkRole, toOff
 		p.unreserved = p.q
 		// The agent's available storage becomes the offer: no copy.
 		res = a.available
-		res.Allocate(fr.role)
+		res.AllocateInfo(fr.allocInfo)
 		a.available = resources.Resources{}
 	} else {
-		res = toOffer.Allocated(fr.role)
+		res = toOffer.Clone()
+		res.AllocateInfo(fr.allocInfo)
 		for r := range toOffer.All() {
 			if r.Type != resources.TypeScalar {
 				continue
@@ -429,10 +430,10 @@ func (c *Core) offer(cs *cycleState, a *agent, r *role, fr *frameworkRole, toOff
 
 	// The holding shares res with the offer until either changes; both
 	// sides copy on write (see Config.OfferCallback).
-	if cur := a.allocated[fwID]; cur.IsEmpty() {
-		a.allocated[fwID] = res
+	if cur, _ := a.allocated.get(fwID); cur.IsEmpty() {
+		a.allocated.set(fwID, res)
 	} else {
-		a.allocated[fwID] = cur.Plus(res)
+		a.allocated.set(fwID, cur.Plus(res))
 	}
 
 	cs.offers++
@@ -450,6 +451,11 @@ func (c *Core) offer(cs *cycleState, a *agent, r *role, fr *frameworkRole, toOff
 				return
 			}
 		}
+	}
+	if fr.offered == nil {
+		// Sized like the last cycle's: a framework offered on many agents grows
+		// its list once, not log2(n) times.
+		fr.offered = make([]Offer, 0, max(4, fr.lastOffers))
 	}
 	fr.offered = append(fr.offered, Offer{FrameworkID: fwID, Role: fr.role, AgentID: a.id, Resources: res})
 }

@@ -87,7 +87,7 @@ func (c *Core) AddFramework(info FrameworkInfo, used map[string]resources.Resour
 func (c *Core) subscribe(fw *framework, name string, suppressed bool) {
 	fr, ok := fw.roles[name]
 	if !ok {
-		fr = &frameworkRole{fw: fw, role: name}
+		fr = &frameworkRole{fw: fw, role: name, allocInfo: &resources.AllocationInfo{Role: name}}
 		fw.roles[name] = fr
 		c.trackFrameworkUnderRole(fw, name)
 	}
@@ -127,7 +127,7 @@ func (c *Core) RemoveFramework(id string) error {
 		return err
 	}
 	for _, a := range c.agentList {
-		if rs, ok := a.allocated[id]; ok {
+		if rs, ok := a.allocated.get(id); ok {
 			c.unallocate(a, fw, rs)
 		}
 	}

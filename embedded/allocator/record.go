@@ -156,7 +156,11 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 			fc.Counts = counts
 			if len(fr.offered) > 0 {
 				fc.Offered = fr.offeredQ.String()
-				fo.Offers = append(fo.Offers, fr.offered...)
+				if fo.Offers == nil {
+					fo.Offers = fr.offered // handed out: fr.offered starts afresh next cycle
+				} else {
+					fo.Offers = append(fo.Offers, fr.offered...)
+				}
 			}
 			cyc.Frameworks = append(cyc.Frameworks, fc)
 			if i, ok := roleIdx[name]; ok {
@@ -174,8 +178,9 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 		}
 	}
 	for _, fr := range c.scratch.offered {
+		fr.lastOffers = len(fr.offered)
 		fr.offered = nil // handed out in res
-		fr.offeredQ = resources.Quantities{}
+		fr.offeredQ.Reset()
 	}
 	clear(c.scratch.offered)
 	c.scratch.offered = c.scratch.offered[:0]

@@ -118,7 +118,13 @@ func (rs Resources) Allocations() map[string]Resources {
 // Allocate sets allocation_info.role on every entry, in place
 // (Resources::allocate).
 func (rs *Resources) Allocate(role string) {
-	info := &AllocationInfo{Role: role}
+	rs.AllocateInfo(&AllocationInfo{Role: role})
+}
+
+// AllocateInfo is Allocate with an AllocationInfo the caller keeps (the
+// allocator has one per framework and role): every entry points at info,
+// which must not be changed afterwards.
+func (rs *Resources) AllocateInfo(info *AllocationInfo) {
 	for i := range rs.items {
 		rs.items[i].r.AllocationInfo = info
 	}

@@ -164,6 +164,9 @@ func (q Quantities) Get(name string) float64 {
 	return 0
 }
 
+// Reset empties q, keeping its storage for reuse.
+func (q *Quantities) Reset() { q.entries = q.entries[:0] }
+
 // Len returns the number of names.
 func (q Quantities) Len() int { return len(q.entries) }
 
