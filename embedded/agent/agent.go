@@ -177,6 +177,7 @@ func (a *Agent) Finalize() {
 		for _, e := range f.executors {
 			e.killTimer.Stop()
 			e.shutdownTimer.Stop()
+			e.health.stop()
 			for _, c := range e.children {
 				c.stopTimers()
 			}

@@ -39,11 +39,13 @@ type child struct {
 	pendingKill               *time.Duration
 	killTimer                 *process.Timer // escalation to SIGKILL
 	maxCompletionTimer        *process.Timer
+	health                    *healthChecker // the task's health check, if any
 }
 
 func (c *child) stopTimers() {
 	c.killTimer.Stop()
 	c.maxCompletionTimer.Stop()
+	c.health.stop()
 }
 
 // launchDefaultExecutor is Slave::launchExecutor for a default executor: the sandbox
@@ -216,8 +218,12 @@ func (a *Agent) childOf(fwID, exID, execCID, taskID string, cid containerizer.Co
 // under the executor's sandbox), TASK_RUNNING, and its max_completion_time timer;
 // then every child is waited on, a child that failed to launch ending at once. Kills
 // that came while the group was launching take effect now. An executor shutting down
-// meanwhile destroys the children at once.
+// meanwhile destroys the children at once. Health checkers start first
+// (startGroupHealthChecks).
 func (a *Agent) groupLaunched(f *framework, e *executor, g *taskGroup) {
+	if !a.startGroupHealthChecks(f, e, g) {
+		return
+	}
 	for _, t := range g.tasks {
 		c := e.children[t.TaskID.Value]
 		if c == nil || !c.launched {

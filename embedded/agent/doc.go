@@ -60,6 +60,26 @@
 // after --executor_shutdown_grace_period if they linger; then the agent reports
 // the tasks still live (TASK_FAILED, REASON_EXECUTOR_TERMINATED).
 //
+// Health checks (health.go, healthchecker.go, healthprobe.go): for a command task
+// and for every task of a group, the executor the agent plays runs
+// TaskInfo.health_check as HealthChecker and CheckerProcess do
+// (src/checks/health_checker.cpp, checker_process.cpp): the first check
+// delay_seconds after the task started, the next interval_seconds after each
+// result, each failing after timeout_seconds, all on the runtime's clock. A
+// COMMAND check is a real process (sh -c, or the executable with its arguments) in
+// the task's sandbox with the task's environment; an HTTP check GETs
+// <scheme>://127.0.0.1:<port><path> and passes on 200-399; a TCP check passes when
+// 127.0.0.1:<port> accepts a connection (::1 for IPv6). Failures during
+// grace_period_seconds are ignored until the first success; the first success,
+// the first success after failures and every counted failure become a TASK_RUNNING
+// update with healthy set and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; after
+// consecutive_failures the task is killed (its kill policy's grace, else 3 s) and
+// its terminal update says healthy: false (a default executor then marks every
+// later terminal update of its tasks so, MESOS-8543). Checking pauses when a kill
+// begins and stops, cancelling the check in flight, when the task's container
+// ends. Every result is a "task.health_check" point event (task_id, framework_id,
+// type, result passed/failed/ignored, consecutive_failures, message).
+//
 // The status update manager (updatemanager.go) is a synchronous core, testable
 // without processes: per (framework, task) stream, duplicates ignored, only the
 // head in flight, retried with doubling backoff until acknowledged, paused while
@@ -107,8 +127,8 @@
 //     ExitedExecutorMessage reports that clean exit as status 0 (the container's
 //     wait status otherwise, -1 if unknown). The executor container is not
 //     resized when a further group arrives.
-//   - Default executor: no checks or health checks (TaskInfo.check and
-//     health_check are ignored), no volume mapping of the executor's disk
+//   - Default executor: no checks (TaskInfo.check is ignored; health_check is
+//     run, see below), no volume mapping of the executor's disk
 //     resources into the children, no resource limits; the default kill grace is
 //     --kill_grace_period (3 s, the default executor's fixed default). A kill that
 //     arrives while a child is still launching takes effect once the launch is
@@ -116,6 +136,23 @@
 //     completes after the executor began shutting down are destroyed at once
 //     (Mesos leaves them to the shutdown timeout). A child that fails to launch
 //     gets TASK_FAILED with the containerizer's launch error as the message.
+//   - Health checks run in the agent, not in an executor process: a COMMAND
+//     check is a child of the agent, outside the container's isolation, run as
+//     the agent's user, with the environment the containerizer gives the task
+//     (Mesos: a child of the executor inside the container, or for task groups a
+//     nested check container through LAUNCH_NESTED_CONTAINER_SESSION); a command
+//     task's check writes to the sandbox's stderr, a group task's output is
+//     dropped. At its timeout the check's whole process group gets SIGKILL (Mesos
+//     kills the process tree). HTTP checks use Go's HTTP client instead of curl
+//     (redirects followed, at most 10; certificates not verified, as curl -k) and
+//     TCP checks dial instead of running mesos-tcp-connect, so failure messages,
+//     which only reach the log and the event, are worded differently.
+//     HTTPCheckInfo.statuses is ignored, as in Mesos 1.11. Timings too large for a
+//     Go duration saturate (Mesos's Duration::create CHECK-fails). Tasks of custom
+//     executors are not checked (their executor would check them). The master
+//     refuses invalid health checks with TASK_ERROR; one that reaches the agent
+//     anyway is logged and the command task runs unchecked, while a default
+//     executor shuts down, as the two executors do.
 //   - launch_executor: mesoscope's master sets it on every RunTaskGroupMessage,
 //     so a group for a live executor is added to it (Mesos drops it, "Master wants
 //     to launch executor, but one already exists", and shuts the executor down);

@@ -138,7 +138,8 @@ func boolFlag(b bool) string {
 }
 
 // executorLaunched is Slave::executorLaunched plus the end of the command
-// executor's launch(): on success the task is RUNNING (TASK_RUNNING) and the agent
+// executor's launch(): on success the task's health checker starts
+// (startTaskHealthCheck), the task is RUNNING (TASK_RUNNING) and the agent
 // waits for the container to terminate; a kill requested meanwhile starts now.
 func (a *Agent) executorLaunched(fwID, exID, cid string, fut *process.Future[containerizer.LaunchResult]) {
 	res, err := fut.Get()
@@ -179,6 +180,7 @@ func (a *Agent) executorLaunched(fwID, exID, cid string, fut *process.Future[con
 		a.killWithGrace(f, e, grace)
 		return
 	}
+	a.startTaskHealthCheck(f, e)
 	a.executorUpdate(f, e, e.taskID, mesos.TaskRunning, "", nil)
 }
 
@@ -261,6 +263,7 @@ func (a *Agent) executorTerminated(f *framework, e *executor, term *containerize
 	e.reaped = true
 	e.killTimer.Stop()
 	e.shutdownTimer.Stop()
+	e.health.stop()
 	for _, c := range e.children {
 		c.stopTimers()
 	}

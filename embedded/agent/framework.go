@@ -149,6 +149,11 @@ type executor struct {
 	killTimer          *process.Timer
 	reaped             bool // the container terminated
 	pendingTermination *termination
+
+	// Health checking (healthchecker.go): the command executor's checker, and the
+	// default executor's flag that one of its tasks was killed as unhealthy.
+	health    *healthChecker
+	unhealthy bool
 }
 
 // allocatedResources is Executor::allocatedResources: the executor's own resources

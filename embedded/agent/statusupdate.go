@@ -56,9 +56,11 @@ func (a *Agent) newAgentUpdate(fwID, exID, taskID string, state mesos.TaskState,
 	return a.newUpdate(fwID, exID, taskID, state, mesos.SourceAgent, message, mesos.ReasonPtr(reason))
 }
 
-// executorUpdate sends an update as the command executor would (SOURCE_EXECUTOR).
+// executorUpdate sends an update as the command executor would (SOURCE_EXECUTOR);
+// a terminal one says healthy: false after a health check's kill (terminalHealth).
 func (a *Agent) executorUpdate(f *framework, e *executor, taskID string, state mesos.TaskState, message string, reason *mesos.TaskStatusReason) {
 	u := a.newUpdate(f.id, e.id, taskID, state, mesos.SourceExecutor, message, reason)
+	u.Status.Healthy = e.terminalHealth(taskID, state)
 	a.statusUpdate(u, true)
 }
 
