@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/mesoscope/mesoscope/embedded/authorizer"
 	"io"
 	"net"
 	"net/netip"
@@ -33,6 +34,7 @@ type masterFlags struct {
 	authFrameworks     bool
 	httpCredentials    string
 	credentials        string
+	acls               string
 }
 
 func (f *masterFlags) register(fs *pflag.FlagSet) {
@@ -50,6 +52,7 @@ func (f *masterFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.authFrameworks, "authenticate_http_frameworks", false, "require HTTP basic authentication on the scheduler API (/api/v1/scheduler)")
 	fs.StringVar(&f.httpCredentials, "http_credentials", "", "file of HTTP credentials: JSON {\"credentials\":[{\"principal\":..,\"secret\":..}]} or 'principal secret' lines")
 	fs.StringVar(&f.credentials, "credentials", "", "file of framework credentials (same formats), accepted on the scheduler API")
+	fs.StringVar(&f.acls, "acls", "", "the local authorizer's ACLs: JSON, or a path or file:// URI of a JSON file (register_frameworks, run_tasks, teardown_frameworks, update_weights, update_quotas, mark_agents_gone)")
 }
 
 // readCredentials reads a --*credentials file (a path or file:// URI),
@@ -118,6 +121,11 @@ func (f *masterFlags) config() (master.Config, error) {
 		return c, err
 	}
 	c.AuthenticateHTTPReadonly, c.AuthenticateHTTPReadwrite, c.AuthenticateHTTPFrameworks = f.authReadonly, f.authReadwrite, f.authFrameworks
+	if f.acls != "" {
+		if c.ACLs, err = authorizer.Load(f.acls); err != nil {
+			return c, fmt.Errorf("--acls: %w", err)
+		}
+	}
 	if (f.authReadonly || f.authReadwrite || f.authFrameworks) && len(c.HTTPCredentials) == 0 && len(c.FrameworkCredentials) == 0 {
 		return c, fmt.Errorf("--authenticate_http_*: no credentials to check against; give --http_credentials")
 	}

@@ -2,6 +2,7 @@ package master
 
 import (
 	"fmt"
+	"github.com/mesoscope/mesoscope/embedded/authorizer"
 	"log/slog"
 	"math"
 	"sort"
@@ -82,6 +83,12 @@ type Config struct {
 	AuthenticateHTTPFrameworks bool
 	HTTPCredentials            Credentials
 	FrameworkCredentials       Credentials
+	// ACLs is --acls, the local authorizer's rules (nil: no authorizer,
+	// everything allowed, as Mesos without --acls). See package authorizer
+	// for what is enforced: registering frameworks in roles, running tasks
+	// as users, tearing down frameworks, updating weights and quota,
+	// marking agents gone.
+	ACLs *authorizer.ACLs
 	// WorkDir is --work_dir: when set, the registry of agents (admitted,
 	// unreachable, gone) is kept in WorkDir/registry.log and a restarted
 	// master waits AgentReregisterTimeout (--agent_reregister_timeout,

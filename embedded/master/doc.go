@@ -61,9 +61,19 @@
 //     than Config.StreamBuffer unread is disconnected.
 //   - HTTP basic authentication per realm (auth.go: mesos-master-readonly,
 //     -readwrite, -scheduler) against --http_credentials; no SASL (v0
-//     drivers), no authorization ACLs yet; no maintenance, inverse offers, operation feedback, persistent volumes
-//     or resource providers: those calls answer 501 or are ignored as
-//     Mesos ignores REQUEST.
+//     drivers); no maintenance, inverse offers, operation feedback,
+//     persistent volumes or resource providers: those calls answer 501 or
+//     are ignored as Mesos ignores REQUEST.
+//   - Authorization: --acls with Mesos's local authorizer (package
+//     authorizer; authorize.go) for register_frameworks (SUBSCRIBE's ERROR
+//     event, UPDATE_FRAMEWORK's 403), run_tasks (TASK_ERROR with
+//     REASON_TASK_UNAUTHORIZED or REASON_TASK_GROUP_UNAUTHORIZED, with
+//     Mesos 1.11's messages verbatim, typos included: "Principal 'p' no
+//     authorized to launch task ..." and "Task 't' is not authorized
+//     tolaunch task ..."), teardown_frameworks, update_weights,
+//     update_quotas and mark_agents_gone (403). Mesos answers those 403s
+//     with an empty body; mesoscope says what was denied to whom. Other ACL
+//     kinds are refused at start-up rather than silently not enforced.
 //   - A wrong Mesos-Stream-Id answers 400 as Master::Http::scheduler does
 //     (not 403, which Mesos uses for an unsubscribed framework).
 package master

@@ -142,6 +142,12 @@ func (m *Master) subscribe(s *eventStream, sub *scheduler.Subscribe) {
 		m.sendError(s, err.Error())
 		return
 	}
+	if err := m.authorizeRegistration(&info); err != nil {
+		// Master::_subscribe: checkSubscribeAuthorization's error, as an ERROR event.
+		m.log.Info("refusing subscription", "name", info.Name, "principal", info.Principal, "err", err)
+		m.sendError(s, err.Error())
+		return
+	}
 	if info.ID != nil && info.ID.Value != "" {
 		id := info.ID.Value
 		for _, c := range m.completedFrameworks {
@@ -406,6 +412,9 @@ func (m *Master) updateFramework(f *framework, u *scheduler.UpdateFramework) err
 	}
 	if f.info.Checkpoint != info.Checkpoint {
 		return mesos.Invalid("update_framework.framework_info.checkpoint", "cannot be changed")
+	}
+	if err := m.authorizeRegistration(&info); err != nil {
+		return err
 	}
 	f.info = info
 	f.suppressedRoles = u.SuppressedRoles

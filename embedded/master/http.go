@@ -175,7 +175,8 @@ func durationFlag(d time.Duration) string {
 // serveOperator is the master's v1 operator API (Master::Http::api).
 func (m *Master) serveOperator(r *process.Request) *process.Future[process.Response] {
 	now := func(resp process.Response) *process.Future[process.Response] { return process.NewFuture(resp) }
-	if _, denied := m.authenticate(r, RealmReadwrite); denied != nil {
+	principal, denied := m.authenticate(r, RealmReadwrite)
+	if denied != nil {
 		return now(*denied)
 	}
 	if r.Method != http.MethodPost {
@@ -228,12 +229,25 @@ func (m *Master) serveOperator(r *process.Request) *process.Future[process.Respo
 	case operator.CallGetWeights:
 		return now(jsonResponse(m.getWeights()))
 	case operator.CallUpdateWeights:
+		for _, wi := range call.UpdateWeights.WeightInfos {
+			if !m.cfg.ACLs.UpdateWeight(principal, wi.Role) {
+				return now(forbidden(principal, "update the weight of role '"+wi.Role+"'"))
+			}
+		}
 		return now(m.updateWeights(call.UpdateWeights))
 	case operator.CallGetQuota:
 		return now(jsonResponse(m.getQuota()))
 	case operator.CallUpdateQuota:
+		for _, qc := range call.UpdateQuota.QuotaConfigs {
+			if !m.cfg.ACLs.UpdateQuota(principal, qc.Role) {
+				return now(forbidden(principal, "update the quota of role '"+qc.Role+"'"))
+			}
+		}
 		return now(m.updateQuota(call.UpdateQuota))
 	case operator.CallMarkAgentGone:
+		if !m.cfg.ACLs.MarkAgentGone(principal) {
+			return now(forbidden(principal, "mark agent "+call.MarkAgentGone.AgentID.Value+" gone"))
+		}
 		if err := m.markGone(call.MarkAgentGone.AgentID.Value); err != nil {
 			return now(process.BadRequest(err.Error()))
 		}
@@ -242,6 +256,9 @@ func (m *Master) serveOperator(r *process.Request) *process.Future[process.Respo
 		f := m.frameworks[call.Teardown.FrameworkID.Value]
 		if f == nil {
 			return now(process.BadRequest("No framework found with specified ID"))
+		}
+		if !m.cfg.ACLs.TeardownFramework(principal, f.info.Principal) {
+			return now(forbidden(principal, "tear down framework "+f.id+" of principal '"+f.info.Principal+"'"))
 		}
 		m.removeFramework(f)
 		return now(process.Response{Status: http.StatusOK})

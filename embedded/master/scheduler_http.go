@@ -103,6 +103,9 @@ func (m *Master) serveScheduler(r *process.Request) process.Response {
 		m.message(f, call.Message)
 	case scheduler.CallUpdateFramework:
 		if err := m.updateFramework(f, call.UpdateFramework); err != nil {
+			if errors.Is(err, errUnauthorized) {
+				return process.Error(http.StatusForbidden, err.Error())
+			}
 			return process.BadRequest(err.Error())
 		}
 		return process.Response{Status: http.StatusOK}

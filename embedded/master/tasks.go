@@ -2,6 +2,7 @@ package master
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -192,6 +193,11 @@ func (m *Master) launch(f *framework, a *agent, ti *mesos.TaskInfo, offered *res
 			need = need.Plus(withAllocation(e.Resources.Resources, role, multiRole))
 		}
 	}
+	if msg, ok := m.authorizeTask(f, ti); !ok {
+		m.log.Info("refusing unauthorized task", "task_id", ti.TaskID.Value, "framework_id", f.id, "err", msg)
+		m.forwardMasterStatus(f, ti.TaskID, &ti.AgentID, nil, mesos.TaskError, mesos.ReasonTaskUnauthorized, msg)
+		return
+	}
 	if err := m.validateTask(f, a, ti, need, *offered); err != nil {
 		m.log.Info("refusing invalid task", "task_id", ti.TaskID.Value, "framework_id", f.id, "err", err)
 		m.forwardMasterStatus(f, ti.TaskID, &ti.AgentID, nil, mesos.TaskError, mesos.ReasonTaskInvalid, err.Error())
@@ -228,6 +234,20 @@ func (m *Master) launchGroup(f *framework, a *agent, lg *mesos.LaunchGroupOperat
 		for _, t := range lg.TaskGroup.Tasks {
 			m.forwardMasterStatus(f, t.TaskID, &t.AgentID, &lg.Executor.ExecutorID, mesos.TaskError, reason, err.Error())
 		}
+	}
+	// Master::_accept: every task of the group must be authorized; the error
+	// reported is the last one found (the loop does not stop at the first).
+	var unauthorized string
+	for i := range lg.TaskGroup.Tasks {
+		t := &lg.TaskGroup.Tasks[i]
+		if _, ok := m.authorizeTask(f, t); !ok {
+			unauthorized = "Task '" + t.TaskID.Value + "' is not authorized to" + launchObject(f, t)
+		}
+	}
+	if unauthorized != "" {
+		m.log.Info("refusing unauthorized task group", "framework_id", f.id, "err", unauthorized)
+		fail(mesos.ReasonTaskGroupUnauthorized, errors.New(unauthorized))
+		return
 	}
 	if err := lg.TaskGroup.Validate(); err != nil {
 		fail(mesos.ReasonTaskGroupInvalid, err)
