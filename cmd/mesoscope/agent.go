@@ -19,6 +19,8 @@ func newAgentCommand() *cobra.Command {
 	var (
 		masterAddr, ip, workDir, resources, attributes, hostname, backoff string
 		port, workers                                                     int
+		authReadonly, authReadwrite                                       bool
+		httpCredentials                                                   string
 		duration                                                          time.Duration
 		traceFlags                                                        tracer.Flags
 	)
@@ -43,6 +45,13 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 			if err != nil {
 				return fmt.Errorf("agent: %w", err)
 			}
+			creds, err := readCredentials("http_credentials", httpCredentials)
+			if err != nil {
+				return fmt.Errorf("agent: %w", err)
+			}
+			if (authReadonly || authReadwrite) && len(creds) == 0 {
+				return fmt.Errorf("agent: --authenticate_http_*: no credentials to check against; give --http_credentials")
+			}
 			ln, err := listen(ip, port)
 			if err != nil {
 				return fmt.Errorf("agent: %w", err)
@@ -66,6 +75,7 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 			a, err := agent.New(rt, agent.Config{
 				Master: mpid, WorkDir: workDir, Resources: resources, Attributes: attributes, Hostname: hostname,
 				RegistrationBackoffFactor: factor, Logger: logger,
+				AuthenticateHTTPReadonly: authReadonly, AuthenticateHTTPReadwrite: authReadwrite, HTTPCredentials: creds,
 			})
 			if err != nil {
 				rt.Stop(context.Background())
@@ -99,6 +109,9 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 	f.StringVar(&backoff, "registration_backoff_factor", "1secs", "initial backoff of registration retries")
 	f.IntVar(&workers, "workers", 0, "worker goroutines of the runtime (0: LIBPROCESS_NUM_WORKER_THREADS, else the number of CPUs)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
+	f.BoolVar(&authReadonly, "authenticate_http_readonly", false, "require HTTP basic authentication for /state, /flags, /monitor/statistics, /containers and /files")
+	f.BoolVar(&authReadwrite, "authenticate_http_readwrite", false, "require HTTP basic authentication for the operator API (/api/v1)")
+	f.StringVar(&httpCredentials, "http_credentials", "", "file of HTTP credentials: JSON {\"credentials\":[{\"principal\":..,\"secret\":..}]} or 'principal secret' lines")
 	traceFlags.Register(f)
 	return cmd
 }

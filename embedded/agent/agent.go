@@ -158,7 +158,7 @@ func (a *Agent) Initialize() {
 	a.installHandlers()
 	a.installRoutes()
 	a.initMetrics()
-	files, err := SpawnFiles(a.rt)
+	files, err := SpawnFiles(a.rt, func(r *process.Request) *process.Response { return a.authenticate(r, RealmReadonly) })
 	if err != nil {
 		a.log.Error("Failed to spawn the files process", "err", err)
 	}

@@ -3,6 +3,7 @@ package agent
 import (
 	"errors"
 	"fmt"
+	"github.com/mesoscope/mesoscope/embedded/httpauth"
 	"log/slog"
 	"time"
 
@@ -55,6 +56,14 @@ const (
 type Config struct {
 	// Master is the master's PID (--master); required.
 	Master process.PID
+	// AuthenticateHTTPReadonly and AuthenticateHTTPReadwrite are
+	// --authenticate_http_readonly and --authenticate_http_readwrite: HTTP basic
+	// authentication against HTTPCredentials (--http_credentials) for the read-only
+	// endpoints (/state, /flags, /monitor/statistics, /containers, /files/*) and for
+	// the operator API (/api/v1).
+	AuthenticateHTTPReadonly  bool
+	AuthenticateHTTPReadwrite bool
+	HTTPCredentials           httpauth.Credentials
 	// WorkDir is --work_dir: sandboxes under slaves/, checkpoints under meta/;
 	// required. It is created if missing.
 	WorkDir string

@@ -41,6 +41,7 @@ func maxReadLength() int64 { return int64(os.Getpagesize() * 16) }
 type Files struct {
 	process.Base
 	paths map[string]string // cleaned virtual path → real path (symlinks resolved)
+	auth  func(*process.Request) *process.Response
 }
 
 type attachRequest struct {
@@ -49,12 +50,14 @@ type attachRequest struct {
 }
 
 // SpawnFiles spawns the runtime's files process, or returns the one already there.
-func SpawnFiles(rt *process.Runtime) (process.PID, error) {
+// auth, when non-nil, authenticates every request (nil lets it through, otherwise it is
+// the response to give); the files process is shared, so the first agent's auth holds.
+func SpawnFiles(rt *process.Runtime, auth func(*process.Request) *process.Response) (process.PID, error) {
 	pid := rt.PID(FilesID)
 	if rt.Exists(pid) {
 		return pid, nil
 	}
-	f := &Files{paths: map[string]string{}}
+	f := &Files{paths: map[string]string{}, auth: auth}
 	if _, err := rt.Spawn(FilesID, f); err != nil {
 		if rt.Exists(pid) {
 			return pid, nil // another agent spawned it first
@@ -98,9 +101,19 @@ func (f *Files) Initialize() {
 	process.Install(&f.Base, detachFileMessage, func(_ process.PID, r attachRequest) {
 		delete(f.paths, cleanVirtual(r.VirtualPath))
 	})
-	f.RouteFunc("/browse", "Returns a file listing for a directory.\n\nQuery parameters:\n\n>        path=VALUE          The path of directory to browse.", f.browse)
-	f.RouteFunc("/read", "Reads data from a file.\n\nQuery parameters:\n\n>        path=VALUE          The path of directory to browse.\n>        offset=VALUE        Value added to base address to obtain a second address\n>        length=VALUE        Length of file to read.", f.read)
-	f.RouteFunc("/debug", "Returns the internal virtual path mapping.", f.debug)
+	guard := func(h func(*process.Request) process.Response) func(*process.Request) process.Response {
+		return func(r *process.Request) process.Response {
+			if f.auth != nil {
+				if denied := f.auth(r); denied != nil {
+					return *denied
+				}
+			}
+			return h(r)
+		}
+	}
+	f.RouteFunc("/browse", "Returns a file listing for a directory.\n\nQuery parameters:\n\n>        path=VALUE          The path of directory to browse.", guard(f.browse))
+	f.RouteFunc("/read", "Reads data from a file.\n\nQuery parameters:\n\n>        path=VALUE          The path of directory to browse.\n>        offset=VALUE        Value added to base address to obtain a second address\n>        length=VALUE        Length of file to read.", guard(f.read))
+	f.RouteFunc("/debug", "Returns the internal virtual path mapping.", guard(f.debug))
 }
 
 // attach resolves path and records it under virtualPath.

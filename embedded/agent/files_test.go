@@ -57,11 +57,11 @@ func newFilesEnv(t *testing.T) *filesEnv {
 			t.Fatal(err)
 		}
 	}
-	pid, err := SpawnFiles(rt)
+	pid, err := SpawnFiles(rt, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, err := SpawnFiles(rt); err != nil || again != pid {
+	if again, err := SpawnFiles(rt, nil); err != nil || again != pid {
 		t.Fatalf("second SpawnFiles = %v, %v, want the same process %v", again, err, pid)
 	}
 	AttachFile(rt, pid, dir, "/sandbox/")

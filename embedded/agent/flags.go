@@ -34,6 +34,8 @@ func (a *Agent) flags() map[string]string {
 		fetchDir = filepath.Join(c.WorkDir, "fetch")
 	}
 	f := map[string]string{
+		"authenticate_http_readonly":     strconv.FormatBool(c.AuthenticateHTTPReadonly),
+		"authenticate_http_readwrite":    strconv.FormatBool(c.AuthenticateHTTPReadwrite),
 		"containerizers":                 "mesos",
 		"default_role":                   c.DefaultRole,
 		"executor_shutdown_grace_period": formatDuration(c.ExecutorShutdownGracePeriod),

@@ -1,13 +1,9 @@
 package master
 
 import (
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"strings"
 
+	"github.com/mesoscope/mesoscope/embedded/httpauth"
 	"github.com/mesoscope/mesoscope/embedded/process"
 )
 
@@ -19,54 +15,16 @@ const (
 )
 
 // Credentials maps principals to secrets (mesos.Credentials).
-type Credentials map[string]string
+type Credentials = httpauth.Credentials
 
-// ParseCredentials reads a credentials file as Mesos does
-// (src/credentials/credentials.hpp): JSON {"credentials": [{"principal":
-// "...", "secret": "..."}]}, or text with one "principal secret" pair per
-// line. Errors name the entry.
+// ParseCredentials reads a credentials file as Mesos does (see
+// httpauth.ParseCredentials).
 func ParseCredentials(data []byte) (Credentials, error) {
-	out := Credentials{}
-	trimmed := strings.TrimSpace(string(data))
-	if strings.HasPrefix(trimmed, "{") {
-		var v struct {
-			Credentials []struct {
-				Principal *string `json:"principal"`
-				Secret    *string `json:"secret"`
-			} `json:"credentials"`
-		}
-		if err := json.Unmarshal([]byte(trimmed), &v); err != nil {
-			return nil, fmt.Errorf("master: credentials: %w", err)
-		}
-		for i, c := range v.Credentials {
-			if c.Principal == nil || *c.Principal == "" {
-				return nil, fmt.Errorf("master: credentials[%d]: 'principal' is missing", i)
-			}
-			if c.Secret == nil {
-				return nil, fmt.Errorf("master: credentials[%d]: 'secret' of %q is missing", i, *c.Principal)
-			}
-			if _, dup := out[*c.Principal]; dup {
-				return nil, fmt.Errorf("master: credentials[%d]: principal %q appears twice", i, *c.Principal)
-			}
-			out[*c.Principal] = *c.Secret
-		}
-		return out, nil
+	c, err := httpauth.ParseCredentials(data)
+	if err != nil {
+		return nil, fmt.Errorf("master: %w", err)
 	}
-	for i, line := range strings.Split(trimmed, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		fields := strings.Fields(line)
-		if len(fields) != 2 {
-			return nil, fmt.Errorf("master: credentials line %d: want \"principal secret\", got %d fields", i+1, len(fields))
-		}
-		if _, dup := out[fields[0]]; dup {
-			return nil, fmt.Errorf("master: credentials line %d: principal %q appears twice", i+1, fields[0])
-		}
-		out[fields[0]] = fields[1]
-	}
-	return out, nil
+	return c, nil
 }
 
 // authenticate is libprocess's BasicAuthenticator for one realm
@@ -88,29 +46,10 @@ func (m *Master) authenticate(r *process.Request, realm string) (string, *proces
 	if !enforced {
 		return "", nil
 	}
-	unauthorized := &process.Response{Status: http.StatusUnauthorized, Header: http.Header{"WWW-Authenticate": {`Basic realm="` + realm + `"`}}}
-	h := r.Header.Get("Authorization")
-	scheme, payload, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Basic") {
-		return "", unauthorized
+	if realm == RealmScheduler {
+		return httpauth.Basic(r, realm, creds, m.cfg.FrameworkCredentials)
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(payload))
-	if err != nil {
-		return "", unauthorized
-	}
-	principal, secret, ok := strings.Cut(string(raw), ":")
-	if !ok {
-		return "", unauthorized
-	}
-	want, known := creds[principal]
-	if !known {
-		want, known = m.cfg.FrameworkCredentials[principal]
-		known = known && realm == RealmScheduler
-	}
-	if !known || subtle.ConstantTimeCompare([]byte(want), []byte(secret)) != 1 {
-		return "", unauthorized
-	}
-	return principal, nil
+	return httpauth.Basic(r, realm, creds)
 }
 
 // guard wraps a synchronous handler with the realm's authentication.
