@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of the module for a bounded time (FUZZTIME per target, 5s by
+# default) and prints executions per target. A crasher fails the run; go test writes
+# it to the package's testdata/fuzz/<Target>/ so it becomes a regression seed once
+# committed. Usage: bash .ci/fuzz.sh [package pattern...]   (default ./...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-5s}
+pkgs=("$@")
+[ ${#pkgs[@]} -eq 0 ] && pkgs=(./...)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+summary=()
+failed=0
+for pkg in $(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' "${pkgs[@]}"); do
+  dir=$(go list -f '{{.Dir}}' "$pkg")
+  targets=$(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\)' "$dir"/*_test.go 2>/dev/null | sed -E 's/^func (Fuzz[A-Za-z0-9_]+).*/\1/' | sort -u || true)
+  for target in $targets; do
+    if go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg" >"$log" 2>&1; then
+      execs=$(grep -oE 'execs: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+      summary+=("$(printf '%-55s %-28s %10s' "${pkg#github.com/mesoscope/mesoscope/}" "$target" "${execs:-?}")")
+    else
+      failed=1
+      echo "fuzz: $pkg $target FAILED:"
+      tail -30 "$log"
+      summary+=("$(printf '%-55s %-28s %10s' "${pkg#github.com/mesoscope/mesoscope/}" "$target" "FAILED")")
+    fi
+  done
+done
+printf '%-55s %-28s %10s\n' package target "execs ($fuzztime)"
+printf '%s\n' "${summary[@]}"
+exit $failed
