@@ -68,7 +68,7 @@ view() {
 }
 
 echo "tui e2e: starting mesoscope demo under tmux"
-tm new-session -d -s demo -x 160 -y 48 "$work/mesoscope demo --port 0 --work_dir $work/demo 2>$work/demo.err; sleep 600"
+tm new-session -d -s demo -x 160 -y 48 "$work/mesoscope demo --port 0 --marathon_port 0 --work_dir $work/demo 2>$work/demo.err; sleep 600"
 pane="demo:0"
 
 # Either the TUI comes up in the demo's pane, or the demo prints its URL.
@@ -81,6 +81,7 @@ while [ -z "$mode" ]; do
   elif url=$(grep -oE 'master at http://[0-9.]+:[0-9]+' <<<"$s" | head -1) && [ -n "$url" ]; then
     mode=attach
     url=${url#master at }
+    murl=$(grep -oE 'Marathon at http://[0-9.]+:[0-9]+' <<<"$s" | head -1); murl=${murl#Marathon at }
   elif [ "$SECONDS" -ge "$deadline" ]; then
     echo "$s" >&2
     cat "$work/demo.err" >&2 || true
@@ -91,7 +92,7 @@ while [ -z "$mode" ]; do
 done
 if [ "$mode" = attach ]; then
   echo "tui e2e: the demo runs headless; attaching mesoscope tui --master $url"
-  tm new-window -d -t demo -n tui "$work/mesoscope tui --master $url --refresh 1s 2>$work/tui.err; sleep 600"
+  tm new-window -d -t demo -n tui "$work/mesoscope tui --master $url --marathon $murl --refresh 1s 2>$work/tui.err; sleep 600"
   pane="demo:tui"
 fi
 
@@ -101,7 +102,7 @@ view actors     ":actors"     "Actors [" "allocator" "master" "slave(1)"
 view drf        ":drf"        "DRF role tree" "DRF order:" "web" "batch" "Last allocation cycles"
 view agents     ":agents"     "Agents [3]" "agent-1" "agent-2" "agent-gpu"
 view containers ":ct"         "Containers [" "RUNNING"
-view frameworks ":fw"         "Frameworks [5]" "web-frontend" "web-api" "batch-etl" "gpu-trainer" "analytics-waiting"
+view frameworks ":fw"         "Frameworks [3]" "marathon" "batch-etl" "gpu-trainer"
 view tasks      ":tasks"      "Tasks [" "TASK_RUNNING"
 view task       ""            "status history" "<tasks> <"
 tm send-keys -t "$pane" Escape
@@ -111,7 +112,8 @@ tm send-keys -t "$pane" Escape
 view offers     ":offers"     "Offers ["
 view events     ":events"     "Events [" "stream subscribed"
 view traces     ":traces"     "Traces [" "mesoscope-master"
-view why        ":why analytics-waiting" "Why framework analytics-waiting" "answered by:"
+view why        ":why batch-etl" "Why framework batch-etl" "answered by:"
+view whyapp     ":why /analytics" "Why app /analytics" "Marathon declined" "InsufficientMemory"
 view help       ":help"       "Help: Why" "Everywhere"
 view aliases    ":aliases"    "Aliases [" "containers"
 

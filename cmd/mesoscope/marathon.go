@@ -36,7 +36,10 @@ only the v1 scheduler HTTP API, and serves Marathon's REST API on --http_address
 /v2/queue reports Marathon's launch queue: per app the instances left to launch, the backoff
 delay, and the decline funnel of the offers it processed, which 'mesoscope why /app
 --marathon URL' reads. With --state_file the framework id, apps, instances and deployments
-survive a restart, which fails over to the same framework.`,
+survive a restart, which fails over to the same framework.
+
+'mesoscope demo' runs the same scheduler in-process (framework "marathon", role web) on
+--marathon_port, with apps of its own deployed.`,
 		Example: `  mesoscope local --num_agents 3 &
   mesoscope marathon --master 127.0.0.1:5050
   curl -X POST localhost:8080/v2/apps -d '{"id": "/sleepy", "cmd": "sleep 600", "cpus": 0.1, "mem": 32, "instances": 2}'

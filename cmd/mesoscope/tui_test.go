@@ -155,7 +155,7 @@ func TestTUIAgainstEmbeddedCluster(t *testing.T) {
 	done := make(chan error, 1)
 	logger := slog.New(slog.NewTextHandler(tlogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	go func() {
-		done <- tui.Run(ctx, tui.Config{Client: c, Screen: scr, Refresh: 300 * time.Millisecond, Logger: logger})
+		done <- tui.Run(ctx, tui.Config{Client: c, Screen: scr, Refresh: 300 * time.Millisecond, Marathon: d.MarathonURL(), Logger: logger})
 	}()
 	<-scr.ready
 	scr.SetSize(140, 45)
@@ -166,15 +166,17 @@ func TestTUIAgainstEmbeddedCluster(t *testing.T) {
 		want []string
 	}{
 		{":actors\n", []string{"Actors [", "allocator", "master", "slave(1)"}},
-		{":drf\n", []string{"DRF role tree", "web", "batch", "analytics-waiting", "Last allocation cycles"}},
+		{":drf\n", []string{"DRF role tree", "web", "batch", "marathon", "gpu-trainer", "Last allocation cycles"}},
 		{":agents\n", []string{"Agents [3]", "agent-1", "agent-gpu", "rack=r2"}},
-		{":fw\n", []string{"Frameworks [5]", "web-frontend", "gpu-trainer"}},
+		{":fw\n", []string{"Frameworks [3]", "marathon", "batch-etl", "gpu-trainer"}},
 		{":tasks\n", []string{"Tasks [", "TASK_RUNNING", "web-frontend"}},
 		{":ct\n", []string{"Containers [", "RUNNING", "S›PV›PP›I›F›R"}},
 		{":events\n", []string{"Events [", "stream subscribed", "TASK_UPDATED"}},
 		{":traces\n", []string{"Traces [", "mesoscope-master"}},
 		{":offers\n", []string{"Offers ["}},
-		{":why analytics-waiting\n", []string{"Why framework analytics-waiting", "answered by: exact"}},
+		{":why batch-etl\n", []string{"Why framework batch-etl", "answered by: exact"}},
+		// The Marathon app that waits: the Why view reads the demo's Marathon.
+		{":why " + cluster.DemoAppWaiting + "\n", []string{"Why app " + cluster.DemoAppWaiting, "Marathon declined", "InsufficientMemory"}},
 	}
 	for _, s := range steps {
 		scr.typeText(s.keys)

@@ -47,7 +47,7 @@ func benchLaunch(b *testing.B, inflight int) {
 		DefaultAgent: AgentSpec{Resources: "cpus:8;mem:8192;disk:1000;ports:[31000-31009]", Hostname: "localhost"},
 		Agent: agent.Config{
 			RegistrationBackoffFactor: 10 * time.Millisecond,
-			Containerizer:             containerizer.Config{Shim: testShim, Isolation: []string{"posix/cpu", "posix/mem"}, GCDelay: -1},
+			Containerizer:             containerizer.Config{Shim: testShim(), Isolation: []string{"posix/cpu", "posix/mem"}, GCDelay: -1},
 		},
 	})
 	if err != nil {

@@ -28,14 +28,14 @@ type demoSpec struct {
 	failEvery  int // every n-th task exits 1 (0: none)
 }
 
+// demoWorkload is the demo's hand-written frameworks, both in role batch:
+// the web role's services and the app that waits are Marathon apps
+// (demoApps), so that the DRF view has two weighted roles and several
+// frameworks.
 func demoWorkload() []demoSpec {
 	return []demoSpec{
-		{name: "web-frontend", role: "web", task: resources.MustParse("cpus:0.5;mem:256"), instances: 3, duration: [2]time.Duration{20 * time.Second, 40 * time.Second}},
-		{name: "web-api", role: "web", task: resources.MustParse("cpus:1;mem:512"), instances: 2, duration: [2]time.Duration{30 * time.Second, 60 * time.Second}, failEvery: 4},
 		{name: "batch-etl", role: "batch", task: resources.MustParse("cpus:1;mem:512"), duration: [2]time.Duration{2 * time.Second, 6 * time.Second}, failEvery: 5},
 		{name: "gpu-trainer", role: "batch", gpu: true, task: resources.MustParse("cpus:1;mem:1024;gpus:1"), instances: 1, duration: [2]time.Duration{15 * time.Second, 30 * time.Second}},
-		// Deliberately Waiting: no agent has 6 cpus, so every offer is declined.
-		{name: "analytics-waiting", role: "batch", task: resources.MustParse("cpus:6;mem:8192"), instances: 1, duration: [2]time.Duration{time.Minute, 2 * time.Minute}},
 	}
 }
 

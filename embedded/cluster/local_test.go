@@ -28,7 +28,7 @@ func startLocal(t *testing.T, agents int) *Local {
 		Agent: agent.Config{
 			RegistrationBackoffFactor: 10 * time.Millisecond,
 			StatusUpdateRetryMin:      100 * time.Millisecond, StatusUpdateRetryMax: time.Second,
-			Containerizer: containerizer.Config{Shim: testShim, Isolation: []string{"posix/cpu", "posix/mem"}},
+			Containerizer: containerizer.Config{Shim: testShim(), Isolation: []string{"posix/cpu", "posix/mem"}},
 		},
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -12,24 +13,39 @@ import (
 	"github.com/mesoscope/mesoscope/embedded/containerizer"
 )
 
-// testShim is the launch shim the local cluster's agents use in tests: the
-// dedicated shim binary (built once, without the race detector) starts
+// shimDir holds the launch shim the local cluster's agents use in tests:
+// the dedicated shim binary (built once, without the race detector) starts
 // faster than a re-exec of this test binary, the production default that
-// RunShimIfRequested keeps working.
-var testShim []string
+// RunShimIfRequested keeps working. The first test that starts a cluster
+// builds it, so fuzz workers do not.
+var (
+	shimDir  string
+	shimOnce sync.Once
+	shim     []string
+)
+
+// testShim returns the shim command (nil: re-exec the test binary).
+func testShim() []string {
+	shimOnce.Do(func() {
+		out := filepath.Join(shimDir, "shim")
+		cmd := exec.Command("go", "build", "-o", out, "github.com/mesoscope/mesoscope/embedded/containerizer/internal/shim")
+		if b, err := cmd.CombinedOutput(); err == nil {
+			shim = []string{out}
+		} else {
+			fmt.Fprintf(os.Stderr, "building the test shim failed, re-exec'ing the test binary instead: %v\n%s", err, b)
+		}
+	})
+	return shim
+}
 
 func TestMain(m *testing.M) {
 	containerizer.RunShimIfRequested()
 	dir, err := os.MkdirTemp("", "cluster-shim-")
-	if err == nil {
-		out := filepath.Join(dir, "shim")
-		cmd := exec.Command("go", "build", "-o", out, "github.com/mesoscope/mesoscope/embedded/containerizer/internal/shim")
-		if b, err := cmd.CombinedOutput(); err == nil {
-			testShim = []string{out}
-		} else {
-			fmt.Fprintf(os.Stderr, "building the test shim failed, re-exec'ing the test binary instead: %v\n%s", err, b)
-		}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
+	shimDir = dir
 	code := m.Run()
 	if code == 0 {
 		if err := goleak.Find(); err != nil {
