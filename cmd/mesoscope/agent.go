@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mesoscope/mesoscope/embedded/agent"
+	"github.com/mesoscope/mesoscope/embedded/httpauth"
 	"github.com/mesoscope/mesoscope/embedded/process"
 	"github.com/mesoscope/mesoscope/tracer"
 )
@@ -84,7 +86,11 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 			if err := tr.Attach(rt); err != nil {
 				return fmt.Errorf("agent: tracer: %w", err)
 			}
-			rt.Handle("/mesoscope/v1/spans", tr.Memory())
+			var spans http.Handler = tr.Memory()
+			if authReadonly {
+				spans = httpauth.Handler(spans, agent.RealmReadonly, creds)
+			}
+			rt.Handle("/mesoscope/v1/spans", spans)
 			fmt.Fprintf(cmd.OutOrStdout(), "mesoscope agent at http://%s registering with %s (work_dir %s)\n", ln.Addr(), mpid, workDir)
 			return waitAndStop(cmd.Context(), duration, func(ctx context.Context) error {
 				err := a.Stop(ctx, true)

@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"github.com/mesoscope/mesoscope/embedded/authorizer"
+	"github.com/mesoscope/mesoscope/embedded/httpauth"
 	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"strconv"
@@ -181,4 +183,14 @@ func masterPID(s string) (process.PID, error) {
 		}
 	}
 	return process.PID{ID: master.ID, Address: netip.AddrPortFrom(addr.Unmap(), uint16(p))}, nil
+}
+
+// readonlyGuard wraps h (a net/http handler mounted on the master's runtime, such as the
+// tracer's /mesoscope/v1/spans) with the master's read-only realm when
+// --authenticate_http_readonly is on.
+func readonlyGuard(h http.Handler, c master.Config) http.Handler {
+	if !c.AuthenticateHTTPReadonly {
+		return h
+	}
+	return httpauth.Handler(h, master.RealmReadonly, c.HTTPCredentials)
 }

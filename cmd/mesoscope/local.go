@@ -85,7 +85,7 @@ otherwise outlive it) and the cluster stops.`,
 			if err := tr.Attach(l.Runtime()); err != nil {
 				return fmt.Errorf("local: tracer: %w", err)
 			}
-			l.Runtime().Handle("/mesoscope/v1/spans", tr.Memory())
+			l.Runtime().Handle("/mesoscope/v1/spans", readonlyGuard(tr.Memory(), mcfg))
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "mesoscope local cluster: master at %s with %d agents (work_dir %s)\n\n", l.URL(), numAgents, workDir)
 			printClusterURLs(out, l.URL())

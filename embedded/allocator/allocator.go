@@ -61,7 +61,14 @@ func New(rt *process.Runtime, cfg Config) (*Allocator, error) {
 // after(allocation_interval)) and registers metrics and routes.
 func (a *Allocator) Initialize() {
 	a.initMetrics()
-	a.RouteFunc("/mesoscope/v1/allocator", "Allocation cycle explanations (mesoscope).", a.serveHTTP)
+	a.RouteFunc("/mesoscope/v1/allocator", "Allocation cycle explanations (mesoscope).", func(r *process.Request) process.Response {
+		if a.cfg.Authenticate != nil {
+			if denied := a.cfg.Authenticate(r); denied != nil {
+				return *denied
+			}
+		}
+		return a.serveHTTP(r)
+	})
 	a.tick()
 }
 

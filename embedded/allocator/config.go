@@ -2,6 +2,7 @@ package allocator
 
 import (
 	"fmt"
+	"github.com/mesoscope/mesoscope/embedded/process"
 	"log/slog"
 	"strings"
 	"time"
@@ -30,6 +31,11 @@ const (
 // Config configures an allocator core and the process around it. The
 // zero value is usable and means Mesos's defaults.
 type Config struct {
+	// Authenticate, when set, guards /mesoscope/v1/allocator: it returns nil to let
+	// a request through, or the response to give (the master passes its read-only
+	// realm's authentication).
+	Authenticate func(*process.Request) *process.Response
+
 	// AllocationInterval is --allocation_interval: the period of the batch
 	// allocation loop and the shortest life of an offer filter. Zero means
 	// DefaultAllocationInterval.

@@ -66,24 +66,51 @@ func ParseCredentials(data []byte) (Credentials, error) {
 // enforced: a request without valid Basic credentials from one of sets gets 401 with a
 // WWW-Authenticate challenge naming the realm. It returns the authenticated principal.
 func Basic(r *process.Request, realm string, sets ...Credentials) (string, *process.Response) {
-	unauthorized := &process.Response{Status: http.StatusUnauthorized, Header: http.Header{"WWW-Authenticate": {`Basic realm="` + realm + `"`}}}
-	h := r.Header.Get("Authorization")
-	scheme, payload, ok := strings.Cut(h, " ")
+	principal, ok := check(r.Header, sets)
+	if !ok {
+		return "", &process.Response{Status: http.StatusUnauthorized, Header: challenge(realm)}
+	}
+	return principal, nil
+}
+
+// Handler wraps h, a plain net/http handler mounted on a runtime (such as the tracer's
+// /mesoscope/v1/spans), with Basic for realm: requests without valid credentials get
+// the same 401 and challenge as the realm's Mesos endpoints.
+func Handler(h http.Handler, realm string, sets ...Credentials) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := check(r.Header, sets); !ok {
+			for k, v := range challenge(realm) {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func challenge(realm string) http.Header {
+	return http.Header{"WWW-Authenticate": {`Basic realm="` + realm + `"`}}
+}
+
+// check returns the principal of valid Basic credentials in header.
+func check(header http.Header, sets []Credentials) (string, bool) {
+	scheme, payload, ok := strings.Cut(header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Basic") {
-		return "", unauthorized
+		return "", false
 	}
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(payload))
 	if err != nil {
-		return "", unauthorized
+		return "", false
 	}
 	principal, secret, ok := strings.Cut(string(raw), ":")
 	if !ok {
-		return "", unauthorized
+		return "", false
 	}
 	for _, creds := range sets {
 		if want, known := creds[principal]; known && subtle.ConstantTimeCompare([]byte(want), []byte(secret)) == 1 {
-			return principal, nil
+			return principal, true
 		}
 	}
-	return "", unauthorized
+	return "", false
 }

@@ -73,6 +73,8 @@ func TestHTTPAuthentication(t *testing.T) {
 		{"GET", "/master/state", "", "ops", "secret", 200, ""},
 		{"GET", "/master/flags", "", "", "", 401, master.RealmReadonly},
 		{"GET", "/master/health", "", "", "", 200, ""},
+		{"GET", "/mesoscope/v1/allocator", "", "", "", 401, master.RealmReadonly},
+		{"GET", "/mesoscope/v1/allocator", "", "ops", "secret", 200, ""},
 		{"POST", "/api/v1", `{"type":"GET_HEALTH"}`, "", "", 401, master.RealmReadwrite},
 		{"POST", "/api/v1", `{"type":"GET_HEALTH"}`, "ops", "secret", 200, ""},
 		{"POST", "/api/v1/scheduler", `{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"n"}}}`, "", "", 401, master.RealmScheduler},

@@ -107,6 +107,10 @@ func New(rt *process.Runtime, cfg Config) (*Master, error) {
 	if acfg.Logger == nil {
 		acfg.Logger = cfg.Logger
 	}
+	acfg.Authenticate = func(r *process.Request) *process.Response {
+		_, denied := m.authenticate(r, RealmReadonly)
+		return denied
+	}
 	acfg.OfferCallback = func(frameworkID string, offers []allocator.Offer) {
 		process.Do(rt, self, "offer", func() { m.offer(frameworkID, offers) })
 	}

@@ -112,7 +112,19 @@ func TestReceiveMessageStatusCodes(t *testing.T) {
 }
 
 func TestRequirePeerAddressIPMatch(t *testing.T) {
-	rt, base := newServingRuntime(t, Config{Workers: 1, RequirePeerAddressIPMatch: true})
+	t.Run("config", func(t *testing.T) { testPeerMatch(t, Config{Workers: 1, RequirePeerAddressIPMatch: true}) })
+	t.Run("LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH", func(t *testing.T) {
+		t.Setenv("LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH", "true")
+		testPeerMatch(t, Config{Workers: 1})
+	})
+	t.Setenv("LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH", "maybe")
+	if _, err := New(Config{Workers: 1}); err == nil || !strings.Contains(err.Error(), "LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH") {
+		t.Errorf("New with LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH=maybe = %v, want an error naming it", err)
+	}
+}
+
+func testPeerMatch(t *testing.T, cfg Config) {
+	rt, base := newServingRuntime(t, cfg)
 	mustSpawn(t, rt, "rec", newRecorder())
 	for _, tc := range []struct {
 		from string

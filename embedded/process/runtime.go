@@ -138,6 +138,15 @@ func New(cfg Config) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v, ok := os.LookupEnv("LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH"); ok && v != "" {
+		// libprocess reads it in process::initialize (process.cpp); set, it turns
+		// the check on whatever the Config says.
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("process: LIBPROCESS_REQUIRE_PEER_ADDRESS_IP_MATCH=%q: must be true or false", v)
+		}
+		cfg.RequirePeerAddressIPMatch = cfg.RequirePeerAddressIPMatch || on
+	}
 	rt := &Runtime{
 		cfg:      cfg,
 		log:      cfg.Logger,

@@ -197,9 +197,30 @@ func (q Quantities) Clone() Quantities {
 
 // Add adds o into q in place (ResourceQuantities::operator+=).
 func (q *Quantities) Add(o Quantities) {
+	if sameNames(q.entries, o.entries) {
+		// The common case (an allocation of cpus, mem and disk added to a total
+		// of the same): no search.
+		for i := range o.entries {
+			q.entries[i].Value = fromFixed(toFixed(q.entries[i].Value) + toFixed(o.entries[i].Value))
+		}
+		return
+	}
 	for _, e := range o.entries {
 		q.addEntry(e)
 	}
+}
+
+// sameNames reports whether a and b name the same resources in the same order.
+func sameNames(a, b []Quantity) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name {
+			return false
+		}
+	}
+	return true
 }
 
 // addEntry adds without the zero check, as operator+= copies the other
