@@ -115,18 +115,24 @@ func ParseMasterURL(s string) (*url.URL, error) {
 	if strings.HasPrefix(s, "zk://") {
 		return nil, fmt.Errorf("inspector: master %q: ZooKeeper addresses are not supported; give any master's http(s) URL, the client follows the leader", s)
 	}
+	return parseBaseURL("master", s)
+}
+
+// parseBaseURL parses the base URL of a service (what names it in errors):
+// "host:port" gets "http://", the path is dropped.
+func parseBaseURL(what, s string) (*url.URL, error) {
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("inspector: master %q: %w", s, err)
+		return nil, fmt.Errorf("inspector: %s %q: %w", what, s, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("inspector: master %q: scheme must be http or https", s)
+		return nil, fmt.Errorf("inspector: %s %q: scheme must be http or https", what, s)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("inspector: master %q: no host", s)
+		return nil, fmt.Errorf("inspector: %s %q: no host", what, s)
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }

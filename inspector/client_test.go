@@ -103,7 +103,7 @@ func testClient(t *testing.T, url string, mod func(*Config)) (*Client, *noSleep)
 	return c, ns
 }
 
-func fixtureBytes(t *testing.T, name string) []byte {
+func fixtureBytes(t testing.TB, name string) []byte {
 	t.Helper()
 	return readFixture(t, filepath.Join(fixtureDir(t), name))
 }

@@ -9,9 +9,10 @@
 //
 //	Client ──► leader (307 / /master/redirect) ──► /api/v1   GET_STATE, GET_METRICS, SUBSCRIBE (RecordIO) …
 //	                                               /master/state, /master/roles, /master/state-summary …
-//	                                               /metrics/snapshot (≤ 2/s), /__processes__, /version
+//	                                               /metrics/snapshot (≤ 2/s), /__processes__, /version, /master/flags
 //	                                               /mesoscope/v1/… (mesoscope only; probed once)
 //	       ──► agents ──────────────────────────► /state, /containers, /monitor/statistics
+//	       ──► Marathon ────────────────────────► /v2/queue?embed=lastUnusedOffers, /v2/info, /v2/apps
 //
 // Decoders (DecodeState, DecodeRoles, DecodeMetrics, DecodeProcesses,
 // DecodeContainers, DecodeEvent, …) accept every shape those versions emit: v0
@@ -54,14 +55,20 @@
 // exposes only the queues, so on Mesos a profile shows where events wait, not
 // where time is spent.
 //
-// SaveBundle writes a master's raw payloads (state, state-summary, roles,
-// metrics, actors, mesoscope's extras, optionally agents' /state) to one tar.gz
-// with a manifest.json; LoadBundle reads one back within size limits, rejecting
-// path traversal, links and unlisted entries, and Bundle.Client returns a Client
-// whose http.RoundTripper answers from the bundle, so every reader works on a
-// bundle as on a live master. A bundle answers /master/redirect with 200 (the
-// saved master is the leader), ignores query strings, and 404s anything not
-// saved; its client's clock starts at the capture time.
+// SaveBundle writes a master's raw payloads to one tar.gz with a manifest.json:
+// state, state-summary, roles, metrics, /__processes__, /version and
+// /master/flags (and GET_VERSION, GET_FLAGS); on mesoscope its processes, the
+// allocator's recorded cycles and its explanation of every framework, and the
+// spans; optionally every agent's /state, /containers and /monitor/statistics,
+// and Marathon's /v2/info, /v2/apps and launch queue. LoadBundle reads one
+// back (any format version from MinBundleFormatVersion on) within size
+// limits, rejecting path traversal, links and unlisted entries, and
+// Bundle.Client returns a Client whose http.RoundTripper answers from the
+// bundle, so every reader works on a bundle as on a live master (or Marathon).
+// A bundle answers /master/redirect with 200 (the saved master is the leader),
+// matches query strings except the parameters that only bound an answer
+// (timeout, limit), and 404s anything not saved; its client's clock starts at
+// the capture time.
 //
 // # Where it deliberately differs from Mesos
 //

@@ -103,6 +103,16 @@ func (c *Client) Version(ctx context.Context) (Version, error) {
 	return DecodeVersion(data)
 }
 
+// MasterFlags fetches /master/flags (every Mesos version; GetFlags is the v1
+// operator API's GET_FLAGS).
+func (c *Client) MasterFlags(ctx context.Context) (map[string]string, error) {
+	data, err := c.get(ctx, "/master/flags", false)
+	if err != nil {
+		return nil, fmt.Errorf("master flags: %w", err)
+	}
+	return DecodeFlags(data)
+}
+
 // Health fetches /master/health, which answers 200 with an empty body on every
 // master, leading or not.
 func (c *Client) Health(ctx context.Context) error {
@@ -228,16 +238,54 @@ func (c *Client) MonitorStatistics(ctx context.Context, agentURL string) ([]Cont
 
 func asHTTPError(err error, target **HTTPError) bool { return errors.As(err, target) }
 
+// MarathonQueueQuery is the query of the launch queue request: with each
+// agent's last unused offer and why it did not match.
+const MarathonQueueQuery = "embed=lastUnusedOffers"
+
+// ParseMarathonURL normalises a Marathon address as ParseMasterURL does a
+// master's ("host:8080" gets "http://", paths are dropped); it must not be
+// empty.
+func ParseMarathonURL(s string) (*url.URL, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, errors.New("inspector: no Marathon URL")
+	}
+	return parseBaseURL("marathon", s)
+}
+
+// marathonGet GETs a Marathon endpoint; a 404 is ErrNotSupported.
+func (c *Client) marathonGet(ctx context.Context, marathonURL, path string) ([]byte, error) {
+	base, err := ParseMarathonURL(marathonURL)
+	if err != nil {
+		return nil, err
+	}
+	return c.get(ctx, base.String()+path, true)
+}
+
 // MarathonQueue fetches Marathon's launch queue with the last unused offers
 // (GET <marathonURL>/v2/queue?embed=lastUnusedOffers).
 func (c *Client) MarathonQueue(ctx context.Context, marathonURL string) ([]MarathonQueueItem, error) {
-	base, err := ParseMasterURL(marathonURL)
-	if err != nil {
-		return nil, fmt.Errorf("marathon queue: %w", err)
-	}
-	data, err := c.get(ctx, base.String()+"/v2/queue?embed=lastUnusedOffers", true)
+	data, err := c.marathonGet(ctx, marathonURL, "/v2/queue?"+MarathonQueueQuery)
 	if err != nil {
 		return nil, fmt.Errorf("marathon queue: %w", err)
 	}
 	return DecodeMarathonQueue(data)
+}
+
+// MarathonInfo fetches Marathon's GET /v2/info: its framework id, name and role.
+func (c *Client) MarathonInfo(ctx context.Context, marathonURL string) (MarathonInfo, error) {
+	data, err := c.marathonGet(ctx, marathonURL, "/v2/info")
+	if err != nil {
+		return MarathonInfo{}, fmt.Errorf("marathon info: %w", err)
+	}
+	return DecodeMarathonInfo(data)
+}
+
+// MarathonApps fetches Marathon's GET /v2/apps.
+func (c *Client) MarathonApps(ctx context.Context, marathonURL string) ([]MarathonApp, error) {
+	data, err := c.marathonGet(ctx, marathonURL, "/v2/apps")
+	if err != nil {
+		return nil, fmt.Errorf("marathon apps: %w", err)
+	}
+	return DecodeMarathonApps(data)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 )
@@ -18,7 +19,8 @@ type SnapshotOptions struct {
 	SkipRoles     bool
 	SkipMetrics   bool
 	SkipProcesses bool
-	// Agents also reads every active agent's /state and /containers.
+	// Agents also reads every active agent's /state and /containers (its
+	// /monitor/statistics when it has no /containers).
 	Agents bool
 	// AgentConcurrency bounds parallel agent reads; 0 means 4.
 	AgentConcurrency int
@@ -115,7 +117,7 @@ func (c *Client) readAgents(ctx context.Context, snap *Snapshot, concurrency int
 	}
 	var active []Agent
 	for _, a := range snap.Agents {
-		if a.Status == AgentActive || a.Status == AgentDeactivated || a.Status == AgentDraining {
+		if agentReadable(a) {
 			active = append(active, a)
 		}
 	}
@@ -137,6 +139,12 @@ func (c *Client) readAgents(ctx context.Context, snap *Snapshot, concurrency int
 				return
 			}
 			cs, err := c.Containers(ctx, u)
+			var he *HTTPError
+			if err != nil && asHTTPError(err, &he) && he.Status == http.StatusNotFound {
+				// Agents older than the /containers endpoint have only the
+				// executors' /monitor/statistics.
+				cs, err = c.MonitorStatistics(ctx, u)
+			}
 			if err != nil {
 				warn("agent "+a.ID+" containers", err)
 			}

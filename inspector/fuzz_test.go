@@ -1,7 +1,9 @@
 package inspector
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/url"
 	"testing"
 )
 
@@ -89,6 +91,8 @@ func FuzzDecoders(f *testing.F) {
 	f.Add([]byte(`{"type":"TASK_UPDATED","task_updated":{"status":{"task_id":{"value":"t"},"state":"TASK_FAILED"}}}`))
 	f.Add([]byte(`{"framework_id":"F","agents":[{"agent_id":"S","reason":"filtered","available":"cpus:1"}]}`))
 	f.Add([]byte("event: status_update_event\ndata: {\"appId\":\"/a\"}\n\n"))
+	f.Add([]byte(`{"name":"marathon","frameworkId":"F","marathon_config":{"framework_name":"m","mesos_role":"r"}}`))
+	f.Add([]byte(`{"apps":[{"id":"/a","cpus":1,"portDefinitions":[{"port":0}],"constraints":[["hostname","UNIQUE"]]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out []any
 		keep := func(v any, err error) {
@@ -135,6 +139,16 @@ func FuzzDecoders(f *testing.F) {
 			out = append(out, q)
 		}
 		keep(DecodeMarathonApp(data))
+		keep(DecodeMarathonInfo(data))
+		if apps, err := DecodeMarathonApps(data); err == nil {
+			for _, a := range apps {
+				if a.ID == "" {
+					t.Fatalf("DecodeMarathonApps(%q) kept an app without id", data)
+				}
+				_ = a.Demand()
+			}
+			out = append(out, apps)
+		}
 		keep(DecodeMarathonTasks(data))
 		keep(DecodeMarathonEvents(data))
 		if e, err := decodeAllocatorExplanation(data); err == nil {
@@ -156,5 +170,44 @@ func FuzzDecoders(f *testing.F) {
 		if _, err := json.Marshal(out); err != nil {
 			t.Fatalf("json.Marshal(decoded) error = %v", err)
 		}
+	})
+}
+
+// FuzzBundleQuery checks how a bundle matches a request's query to a saved
+// one: canonical forms are stable, the bounding parameters (timeout, limit)
+// are dropped and nothing else, and a request matches its own saved query.
+func FuzzBundleQuery(f *testing.F) {
+	f.Add("framework_id=F1&limit=10", "framework_id=F1")
+	f.Add("timeout=5secs", "")
+	f.Fuzz(func(t *testing.T, saved, requested string) {
+		cs, err := canonicalQuery(saved)
+		if err != nil {
+			return
+		}
+		if again, err := canonicalQuery(cs); err != nil || again != cs {
+			t.Fatalf("canonicalQuery(%q) = %q, not stable: %q, %v", saved, cs, again, err)
+		}
+		bare := withoutBoundingParams(cs)
+		v, err := url.ParseQuery(bare)
+		if err != nil || v.Has("timeout") || v.Has("limit") {
+			t.Fatalf("withoutBoundingParams(%q) = %q, %v: bounding parameters left", cs, bare, err)
+		}
+		if withoutBoundingParams(bare) != bare {
+			t.Fatalf("withoutBoundingParams(%q) is not idempotent", bare)
+		}
+		state := `{"id":"M","slaves":[]}`
+		m := manifestJSON("http://m:5050",
+			BundleEntry{Name: "s", Method: "GET", Path: "/master/state", Size: int64(len(state))},
+			BundleEntry{Name: "x", Method: "GET", Path: "/x", Query: saved, Size: 2})
+		b, err := LoadBundle(bytes.NewReader(makeTarGz(t, tarEntry{name: BundleManifestName, body: m}, tarEntry{name: "s", body: state}, tarEntry{name: "x", body: "{}"})), BundleLimits{})
+		if err != nil {
+			t.Fatalf("LoadBundle(query %q) error = %v", saved, err)
+		}
+		// The manifest is JSON: invalid UTF-8 in the query came back as U+FFFD.
+		kept := b.Manifest.Entries[1].Query
+		if _, ok := b.lookup("m:5050", "GET", "/x", kept, ""); !ok {
+			t.Fatalf("lookup(%q) of the query saved as %q found nothing", kept, saved)
+		}
+		b.lookup("m:5050", "GET", "/x", requested, "")
 	})
 }

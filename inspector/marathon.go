@@ -273,6 +273,36 @@ func DecodeMarathonApp(data []byte) (MarathonApp, error) {
 	return app, nil
 }
 
+// DecodeMarathonApps decodes GET /v2/apps ({"apps": [...]}), in Marathon's
+// order.
+func DecodeMarathonApps(data []byte) ([]MarathonApp, error) {
+	s := newScanner(data)
+	if s.Peek() != jsonscan.Object {
+		return nil, fmt.Errorf("decode marathon apps: %w: top level is %s, want object", ErrNotMesos, s.Peek())
+	}
+	apps := []MarathonApp{}
+	found := false
+	s.Object(func(k []byte) {
+		if string(k) != "apps" {
+			return
+		}
+		found = true
+		s.Array(func(int) { apps = append(apps, readMarathonApp(s)) })
+	})
+	if err := s.Finish(); err != nil {
+		return nil, fmt.Errorf("decode marathon apps: %w", err)
+	}
+	if !found {
+		return nil, fmt.Errorf("decode marathon apps: %w: no \"apps\"", ErrNotMesos)
+	}
+	for i, a := range apps {
+		if a.ID == "" {
+			return nil, fmt.Errorf("decode marathon apps: apps[%d]: no \"id\"", i)
+		}
+	}
+	return apps, nil
+}
+
 func readMarathonApp(s *jsonscan.Scanner) MarathonApp {
 	var a MarathonApp
 	s.Object(func(k []byte) {

@@ -34,6 +34,10 @@ type ProfileOptions struct {
 	// Interval the spacing of samples (DefaultProfileInterval when zero).
 	// ProfileActors polls at 0, Interval, 2·Interval, … up to Duration.
 	Duration, Interval time.Duration
+	// Samples, when positive, is the number of polls instead of
+	// Duration/Interval + 1. A bundle holds one moment, so profiling one
+	// takes Samples: 1.
+	Samples int
 	// Sleep waits d or until ctx is done; nil uses a timer. Tests inject one
 	// that returns at once.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -58,10 +62,13 @@ func ProfileActors(ctx context.Context, c *Client, opt ProfileOptions) (*profile
 	if opt.Interval == 0 {
 		opt.Interval = DefaultProfileInterval
 	}
-	if opt.Duration < 0 || opt.Interval < 0 {
-		return nil, fmt.Errorf("profile actors: duration %v and interval %v must not be negative", opt.Duration, opt.Interval)
+	if opt.Duration < 0 || opt.Interval < 0 || opt.Samples < 0 {
+		return nil, fmt.Errorf("profile actors: duration %v, interval %v and samples %d must not be negative", opt.Duration, opt.Interval, opt.Samples)
 	}
 	n := int64(opt.Duration/opt.Interval) + 1
+	if opt.Samples > 0 {
+		n = int64(opt.Samples)
+	}
 	if n > MaxProfileSamples {
 		return nil, fmt.Errorf("profile actors: %d samples (duration %v / interval %v) exceed %d", n, opt.Duration, opt.Interval, MaxProfileSamples)
 	}

@@ -140,6 +140,34 @@ func TestProfileActors(t *testing.T) {
 	}
 }
 
+// Samples overrides Duration/Interval: one poll, no waiting (what profiling a
+// bundle does).
+func TestProfileActorsSamples(t *testing.T) {
+	fm := newFakeMaster(t)
+	fm.handle("GET /__processes__", (&sequence{payloads: profileProcesses}).ServeHTTP)
+	srv := httptest.NewServer(fm)
+	defer srv.Close()
+	c, _ := testClient(t, srv.URL, nil)
+	waited := 0
+	p, err := ProfileActors(t.Context(), c, ProfileOptions{Duration: time.Hour, Interval: time.Second, Samples: 1,
+		Sleep: func(context.Context, time.Duration) error { waited++; return nil }})
+	if err != nil {
+		t.Fatalf("ProfileActors(Samples: 1) error = %v", err)
+	}
+	if got := fm.count("GET /__processes__"); got != 1 || waited != 0 {
+		t.Errorf("ProfileActors(Samples: 1) polled %d times and waited %d, want 1 and 0", got, waited)
+	}
+	want := map[string][]int64{
+		"master;MESSAGE;mesos.internal.RegisterSlaveMessage": {2},
+		"master;HTTP;GET /master/state":                      {1},
+		"master;DISPATCH":                                    {1},
+		"allocator;DISPATCH":                                 {1},
+	}
+	if diff := cmp.Diff(want, profileStacks(p)); diff != "" {
+		t.Errorf("ProfileActors(Samples: 1) stacks (-want +got):\n%s", diff)
+	}
+}
+
 func TestProfileActorsErrors(t *testing.T) {
 	fm := newFakeMaster(t)
 	fm.json("GET /__processes__", []byte(`{"not":"an array"}`))
@@ -152,6 +180,8 @@ func TestProfileActorsErrors(t *testing.T) {
 		want string
 	}{
 		{"negative", ProfileOptions{Duration: -time.Second, Sleep: noWait}, "must not be negative"},
+		{"negative samples", ProfileOptions{Samples: -1, Sleep: noWait}, "samples -1 must not be negative"},
+		{"too many samples", ProfileOptions{Samples: MaxProfileSamples + 1, Sleep: noWait}, "exceed"},
 		{"too many", ProfileOptions{Duration: time.Hour, Interval: time.Microsecond, Sleep: noWait}, "exceed"},
 		{"bad payload", ProfileOptions{Duration: time.Second, Interval: time.Second, Sleep: noWait}, "sample 0"},
 	}

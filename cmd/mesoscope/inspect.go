@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -28,6 +29,9 @@ type inspectFlags struct {
 	insecure    bool
 	timeout     time.Duration
 	bundle      string
+	// httpClient, when set, carries a live client's requests (tests freeze
+	// a cluster's answers with it); a bundle ignores it.
+	httpClient *http.Client
 }
 
 func (f *inspectFlags) register(cmd *cobra.Command) {
@@ -39,21 +43,27 @@ func (f *inspectFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.master, "master", defMaster, "any Mesos master's URL; the leader is followed (default from $MESOS_MASTER)")
 	fl.StringVarP(&f.output, "output", "o", "table", "output format: table|wide|json|csv|markdown")
 	fl.DurationVar(&f.watch, "watch", 0, "refresh every interval (e.g. 2s) until interrupted")
-	fl.StringVar(&f.marathon, "marathon", os.Getenv("MARATHON_URL"), "Marathon URL, for apps' launch queue (default from $MARATHON_URL)")
+	fl.StringVar(&f.marathon, "marathon", os.Getenv("MARATHON_URL"), "Marathon URL, for apps' launch queue (default from $MARATHON_URL; with --bundle, the Marathon saved in the bundle)")
 	fl.StringVar(&f.principal, "principal", "", "principal for HTTP basic authentication")
 	fl.StringVar(&f.secret, "secret", "", "secret for HTTP basic authentication")
 	fl.StringVar(&f.credentials, "credentials", "", "Mesos credentials file (JSON or \"principal secret\" lines) instead of --principal/--secret")
 	fl.StringVar(&f.caFile, "ca-file", "", "PEM CA bundle to verify the master's TLS certificate")
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification")
 	fl.DurationVar(&f.timeout, "timeout", inspector.DefaultTimeout, "timeout of each request")
-	fl.StringVar(&f.bundle, "bundle", "", "read a bundle saved by `mesoscope snapshot save` instead of a live master")
+	fl.StringVar(&f.bundle, "bundle", "", "read the bundle `FILE` (from mesoscope snapshot save) instead of a live master")
 }
 
-// client builds an inspector client from the flags.
+// client builds an inspector client from the flags. With --bundle it reads the
+// bundle, and the Marathon it reads is the one saved in the bundle (none when
+// the bundle was saved without --marathon): a bundle answers nothing else.
 func (f *inspectFlags) client() (*inspector.Client, error) {
 	if f.bundle != "" {
-		c, _, err := bundleClient(f.bundle)
-		return c, err
+		c, b, err := bundleClient(f.bundle)
+		if err != nil {
+			return nil, err
+		}
+		f.marathon = b.Manifest.Marathon
+		return c, nil
 	}
 	principal, secret := f.principal, f.secret
 	if f.credentials != "" {
@@ -64,12 +74,13 @@ func (f *inspectFlags) client() (*inspector.Client, error) {
 		principal, secret = p, s
 	}
 	return inspector.New(inspector.Config{
-		Master:    f.master,
-		Principal: principal,
-		Secret:    secret,
-		CAFile:    f.caFile,
-		Insecure:  f.insecure,
-		Timeout:   f.timeout,
+		Master:     f.master,
+		Principal:  principal,
+		Secret:     secret,
+		CAFile:     f.caFile,
+		Insecure:   f.insecure,
+		Timeout:    f.timeout,
+		HTTPClient: f.httpClient,
 	})
 }
 
@@ -104,12 +115,45 @@ func (f *inspectFlags) source() string {
 	return f.master
 }
 
+// friendly is friendlyError for where the flags read from.
+func (f *inspectFlags) friendly(err error) error {
+	if f.bundle != "" && err != nil && !errors.As(err, new(*marathonError)) {
+		var he *inspector.HTTPError
+		if errors.As(err, &he) && he.Status == http.StatusNotFound {
+			return fmt.Errorf("bundle %s does not hold what this reads (save a new one with mesoscope snapshot save): %w", f.bundle, err)
+		}
+		return fmt.Errorf("bundle %s: %w", f.bundle, err)
+	}
+	return friendlyError(f.source(), err)
+}
+
+// marathonError is a failure to read Marathon, which friendlyError must not
+// blame on the Mesos master.
+type marathonError struct {
+	url string
+	err error
+}
+
+func (e *marathonError) Error() string { return "marathon at " + e.url + ": " + e.err.Error() }
+func (e *marathonError) Unwrap() error { return e.err }
+
 // friendlyError turns the inspector's error kinds into messages that say what to
 // check; the wrapped error keeps the detail.
 func friendlyError(master string, err error) error {
+	var me *marathonError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &me):
+		switch {
+		case errors.Is(err, inspector.ErrUnreachable):
+			return fmt.Errorf("cannot reach Marathon at %s (check --marathon or $MARATHON_URL): %w", me.url, err)
+		case errors.Is(err, inspector.ErrNotMesos), errors.Is(err, inspector.ErrNotSupported):
+			return fmt.Errorf("%s does not look like Marathon (check --marathon or $MARATHON_URL): %w", me.url, err)
+		case errors.Is(err, inspector.ErrUnauthorized):
+			return fmt.Errorf("authentication failed at Marathon %s: %w", me.url, err)
+		}
+		return err
 	case errors.Is(err, inspector.ErrUnauthorized):
 		return fmt.Errorf("authentication failed at %s (check --principal/--secret or --credentials): %w", master, err)
 	case errors.Is(err, inspector.ErrNoLeader):
@@ -130,11 +174,16 @@ func (f *inspectFlags) runWatch(cmd *cobra.Command, once func(ctx context.Contex
 	defer stop()
 	w := cmd.OutOrStdout()
 	if f.watch <= 0 {
-		return friendlyError(f.source(), once(ctx, w))
+		return f.friendly(once(ctx, w))
 	}
 	tick := time.NewTicker(f.watch)
 	defer tick.Stop()
 	for {
+		// select picks at random among ready cases: an interrupt that
+		// arrives with a tick must still stop the loop.
+		if ctx.Err() != nil {
+			return nil
+		}
 		if stdoutIsTerminal(w) {
 			fmt.Fprint(w, "\033[H\033[2J")
 		}
@@ -143,7 +192,7 @@ func (f *inspectFlags) runWatch(cmd *cobra.Command, once func(ctx context.Contex
 			if ctx.Err() != nil {
 				return nil
 			}
-			fmt.Fprintln(cmd.ErrOrStderr(), "mesoscope:", friendlyError(f.source(), err))
+			fmt.Fprintln(cmd.ErrOrStderr(), "mesoscope:", f.friendly(err))
 		}
 		select {
 		case <-ctx.Done():
@@ -154,8 +203,13 @@ func (f *inspectFlags) runWatch(cmd *cobra.Command, once func(ctx context.Contex
 }
 
 // newInspectCommand builds `mesoscope inspect <kind> [id]`.
-func newInspectCommand() *cobra.Command {
-	var f inspectFlags
+func newInspectCommand() *cobra.Command { return newInspectCommandWith(&inspectFlags{}) }
+
+// inspectRun runs one kind of `inspect`: output to w, warnings to errW.
+type inspectRun func(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error
+
+// newInspectCommandWith builds `mesoscope inspect` filling f.
+func newInspectCommandWith(f *inspectFlags) *cobra.Command {
 	var prefix string
 	cmd := &cobra.Command{
 		Use:   "inspect",
@@ -164,7 +218,8 @@ func newInspectCommand() *cobra.Command {
 prints what it finds as a table, or, given an id, the object's full description.
 
 It follows the leading master from whichever master --master names, and never changes
-anything on the cluster.`,
+anything on the cluster. With --bundle FILE it reads a bundle saved by 'mesoscope snapshot
+save' instead, and prints what it printed live.`,
 		Example: `  mesoscope inspect agents --master http://mesos.example.com:5050
   mesoscope inspect tasks -o wide
   mesoscope inspect frameworks marathon
@@ -173,7 +228,7 @@ anything on the cluster.`,
 	f.register(cmd)
 	kinds := []struct {
 		name, short string
-		run         func(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error
+		run         inspectRun
 	}{
 		{"agents", "List agents, or describe one (by id or hostname)", inspectAgents},
 		{"frameworks", "List frameworks, or describe one (by id or name)", inspectFrameworks},
@@ -182,16 +237,12 @@ anything on the cluster.`,
 		{"offers", "List outstanding offers, or describe one", inspectOffers},
 		{"actors", "List libprocess actors by queue depth (/__processes__), or describe one", inspectActors},
 		{"containers", "List containers on every agent (/containers), or describe one", inspectContainers},
-		{"metrics", "List metrics (GET_METRICS, else /metrics/snapshot)", func(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error {
-			m, err := c.Metrics(ctx)
-			if err != nil {
-				return err
-			}
+		{"metrics", "List metrics (GET_METRICS, else /metrics/snapshot), or those under a prefix", func(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error {
 			p := prefix
 			if len(args) > 0 {
 				p = args[0]
 			}
-			return inspector.RenderMetrics(w, inspector.MetricRows(m, p), opt)
+			return inspectMetrics(ctx, c, w, errW, opt, p)
 		}},
 	}
 	for _, k := range kinds {
@@ -209,7 +260,7 @@ anything on the cluster.`,
 					return err
 				}
 				return f.runWatch(cmd, func(ctx context.Context, w io.Writer) error {
-					return k.run(ctx, c, w, opt, args)
+					return k.run(ctx, c, w, cmd.ErrOrStderr(), opt, args)
 				})
 			},
 		}
@@ -242,7 +293,7 @@ func inspectNotFound(kind, id string) error {
 	return fmt.Errorf("no %s %q", kind, id)
 }
 
-func inspectAgents(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error {
+func inspectAgents(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error {
 	snap, err := inspectSnapshot(ctx, c, inspector.SnapshotOptions{Summary: len(args) == 0, SkipProcesses: true, SkipRoles: true, SkipMetrics: true})
 	if err != nil {
 		return err
@@ -257,7 +308,7 @@ func inspectAgents(ctx context.Context, c *inspector.Client, w io.Writer, opt in
 	return inspector.RenderAgents(w, snap.Agents, opt)
 }
 
-func inspectFrameworks(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error {
+func inspectFrameworks(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error {
 	snap, err := inspectSnapshot(ctx, c, inspector.SnapshotOptions{SkipProcesses: true, SkipRoles: true})
 	if err != nil {
 		return err
@@ -272,7 +323,7 @@ func inspectFrameworks(ctx context.Context, c *inspector.Client, w io.Writer, op
 	return inspector.RenderFrameworks(w, snap.Frameworks, opt)
 }
 
-func inspectTasks(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error {
+func inspectTasks(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error {
 	snap, err := inspectSnapshot(ctx, c, inspector.SnapshotOptions{SkipProcesses: true, SkipRoles: true, SkipMetrics: true})
 	if err != nil {
 		return err
@@ -291,7 +342,7 @@ func inspectTasks(ctx context.Context, c *inspector.Client, w io.Writer, opt ins
 	return inspector.RenderTasks(w, snap.Tasks, opt)
 }
 
-func inspectRoles(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error {
+func inspectRoles(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error {
 	snap, err := inspectSnapshot(ctx, c, inspector.SnapshotOptions{Summary: true, SkipProcesses: true})
 	if err != nil {
 		return err
@@ -306,7 +357,7 @@ func inspectRoles(ctx context.Context, c *inspector.Client, w io.Writer, opt ins
 	return inspector.RenderRoles(w, snap.Roles, opt)
 }
 
-func inspectOffers(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error {
+func inspectOffers(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error {
 	snap, err := inspectSnapshot(ctx, c, inspector.SnapshotOptions{SkipProcesses: true, SkipRoles: true, SkipMetrics: true})
 	if err != nil {
 		return err
@@ -321,7 +372,7 @@ func inspectOffers(ctx context.Context, c *inspector.Client, w io.Writer, opt in
 	return inspector.RenderOffers(w, snap.Offers, opt)
 }
 
-func inspectActors(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error {
+func inspectActors(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error {
 	actors, err := c.Processes(ctx)
 	if err != nil {
 		return err
@@ -337,13 +388,13 @@ func inspectActors(ctx context.Context, c *inspector.Client, w io.Writer, opt in
 	return inspector.RenderActors(w, actors, opt)
 }
 
-func inspectContainers(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, args []string) error {
+func inspectContainers(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, args []string) error {
 	snap, err := inspectSnapshot(ctx, c, inspector.SnapshotOptions{Agents: true, SkipProcesses: true, SkipRoles: true, SkipMetrics: true})
 	if err != nil {
 		return err
 	}
 	for _, warning := range snap.Warnings {
-		fmt.Fprintln(os.Stderr, "warning:", warning)
+		fmt.Fprintln(errW, "warning:", warning)
 	}
 	if len(args) == 1 {
 		for _, ct := range snap.Containers {
@@ -354,4 +405,12 @@ func inspectContainers(ctx context.Context, c *inspector.Client, w io.Writer, op
 		return inspectNotFound("container", args[0])
 	}
 	return inspector.RenderContainers(w, snap.Containers, opt)
+}
+
+func inspectMetrics(ctx context.Context, c *inspector.Client, w, _ io.Writer, opt inspector.RenderOptions, prefix string) error {
+	m, err := c.Metrics(ctx)
+	if err != nil {
+		return err
+	}
+	return inspector.RenderMetrics(w, inspector.MetricRows(m, prefix), opt)
 }

@@ -14,8 +14,10 @@ import (
 )
 
 // newWhyCommand builds `mesoscope why <framework|role|app>`.
-func newWhyCommand() *cobra.Command {
-	var f inspectFlags
+func newWhyCommand() *cobra.Command { return newWhyCommandWith(&inspectFlags{}) }
+
+// newWhyCommandWith builds `mesoscope why` filling f.
+func newWhyCommandWith(f *inspectFlags) *cobra.Command {
 	var kind, role, demand string
 	cmd := &cobra.Command{
 		Use:   "why <framework|role|app>",
@@ -26,13 +28,16 @@ On any Mesos master the answer is best-effort: it is inferred from /master/state
 /master/roles and the allocator's metrics (DRF shares, offer filters, suppression,
 quota) and from which agents could fit the demand. Against mesoscope's own master the
 allocator's recorded decisions give the exact answer. With --marathon, an app's launch
-queue adds Marathon's side (its offer funnel). The output says which half answered.
+queue adds Marathon's side (its offer funnel), and its /v2/info which framework it is.
+The output says which half answered. With --bundle, everything comes from the bundle,
+Marathon's side too when it was saved with 'snapshot save --marathon'.
 
 The argument is resolved in this order unless --kind says otherwise: an app when it
 starts with "/" (or is in Marathon's queue), else a framework id or name, else a role.`,
 		Example: `  mesoscope why marathon
   mesoscope why web --kind role --demand "cpus:2;mem:4096"
-  mesoscope why /foo --marathon http://marathon.example.com:8080`,
+  mesoscope why /foo --marathon http://marathon.example.com:8080
+  mesoscope why /foo --bundle cluster.tar.gz`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.client()
@@ -53,7 +58,7 @@ starts with "/" (or is in Marathon's queue), else a framework id or name, else a
 				d = &parsed
 			}
 			return f.runWatch(cmd, func(ctx context.Context, w io.Writer) error {
-				return runWhy(ctx, c, w, opt, f.marathon, args[0], kind, role, d)
+				return runWhy(ctx, c, w, cmd.ErrOrStderr(), opt, f.marathon, args[0], kind, role, d)
 			})
 		},
 	}
@@ -64,16 +69,26 @@ starts with "/" (or is in Marathon's queue), else a framework id or name, else a
 	return cmd
 }
 
-func runWhy(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector.RenderOptions, marathonURL, arg, kind, role string, d *inspector.Demand) error {
+// runWhy explains arg: output to w, warnings about parts it could not read to
+// errW (so -o json stays JSON).
+func runWhy(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, marathonURL, arg, kind, role string, d *inspector.Demand) error {
 	snap, err := c.Snapshot(ctx, inspector.SnapshotOptions{SkipProcesses: true})
 	if err != nil {
 		return err
 	}
-	var queue []inspector.MarathonQueueItem
+	var (
+		queue []inspector.MarathonQueueItem
+		info  inspector.MarathonInfo
+	)
 	if marathonURL != "" {
 		queue, err = c.MarathonQueue(ctx, marathonURL)
 		if err != nil {
-			return fmt.Errorf("marathon at %s: %w", marathonURL, err)
+			return &marathonError{url: marathonURL, err: err}
+		}
+		// /v2/info names Marathon's framework (it need not be "marathon");
+		// without it the framework is looked up by that name.
+		if info, err = c.MarathonInfo(ctx, marathonURL); err != nil {
+			snap.Warnings = append(snap.Warnings, "marathon info: "+err.Error())
 		}
 	}
 	q := inspector.Query{Role: role, Demand: d}
@@ -89,6 +104,13 @@ func runWhy(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector
 	default:
 		return fmt.Errorf("--kind %q: want auto, framework, role or app", kind)
 	}
+	if q.App != "" && q.Framework == "" {
+		if _, ok := inspector.NewIndex(snap).Framework(info.FrameworkID); ok && info.FrameworkID != "" {
+			q.Framework = info.FrameworkID
+		} else if info.FrameworkName != "" {
+			q.Framework = info.FrameworkName
+		}
+	}
 	e, err := inspector.ExplainWith(ctx, c, snap, q, queue)
 	if err != nil {
 		if errors.Is(err, inspector.ErrNotSupported) {
@@ -99,7 +121,7 @@ func runWhy(ctx context.Context, c *inspector.Client, w io.Writer, opt inspector
 		}
 	}
 	for _, warning := range snap.Warnings {
-		fmt.Fprintln(w, "# warning:", warning)
+		fmt.Fprintln(errW, "warning:", warning)
 	}
 	if opt.Format == inspector.FormatJSON {
 		return writeInspectJSON(w, e)

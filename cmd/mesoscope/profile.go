@@ -29,18 +29,20 @@ func registerConnFlags(cmd *cobra.Command, f *inspectFlags) {
 }
 
 // newProfileCommand builds `mesoscope profile actors`.
-func newProfileCommand() *cobra.Command {
+func newProfileCommand() *cobra.Command { return newProfileCommandWith(&inspectFlags{}) }
+
+// newProfileCommandWith builds `mesoscope profile`; actors fills f.
+func newProfileCommandWith(f *inspectFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "profile",
 		Short: "Record pprof profiles of a Mesos master",
 	}
-	cmd.AddCommand(newProfileActorsCommand())
+	cmd.AddCommand(newProfileActorsCommand(f))
 	return cmd
 }
 
-func newProfileActorsCommand() *cobra.Command {
+func newProfileActorsCommand(f *inspectFlags) *cobra.Command {
 	var (
-		f        inspectFlags
 		duration time.Duration
 		interval time.Duration
 		out      string
@@ -52,7 +54,9 @@ func newProfileActorsCommand() *cobra.Command {
 every --interval for --duration and writes a gzipped pprof profile whose stacks are
 process → event type → message name. Sample types: queued_events/count, and on
 mesoscope handled_events/count and busy/nanoseconds. Read it with
-  go tool pprof -top actors.pb.gz`,
+  go tool pprof -top actors.pb.gz
+With --bundle it takes the one sample the bundle holds (--duration and --interval
+do not apply), so the profile shows the queues at capture time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -64,9 +68,13 @@ mesoscope handled_events/count and busy/nanoseconds. Read it with
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
-			p, err := inspector.ProfileActors(ctx, c, inspector.ProfileOptions{Duration: duration, Interval: interval})
+			opt := inspector.ProfileOptions{Duration: duration, Interval: interval}
+			if f.bundle != "" {
+				opt.Samples = 1
+			}
+			p, err := inspector.ProfileActors(ctx, c, opt)
 			if err != nil {
-				return friendlyError(f.master, err)
+				return f.friendly(err)
 			}
 			file, err := os.Create(out)
 			if err != nil {
@@ -83,7 +91,8 @@ mesoscope handled_events/count and busy/nanoseconds. Read it with
 			return nil
 		},
 	}
-	registerConnFlags(cmd, &f)
+	registerConnFlags(cmd, f)
+	cmd.Flags().StringVar(&f.bundle, "bundle", "", "profile the bundle `FILE` (from mesoscope snapshot save; one sample) instead of a live master")
 	cmd.Flags().DurationVar(&duration, "duration", inspector.DefaultProfileDuration, "how long to sample")
 	cmd.Flags().DurationVar(&interval, "interval", inspector.DefaultProfileInterval, "time between samples")
 	cmd.Flags().StringVarP(&out, "output", "o", "actors.pb.gz", "file to write the gzipped profile to")

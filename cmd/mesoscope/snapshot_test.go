@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 
 	"github.com/mesoscope/mesoscope/inspector"
 )
@@ -51,16 +53,16 @@ func TestSnapshotCommands(t *testing.T) {
 		fn   func(ctx context.Context, c *inspector.Client, w *bytes.Buffer) error
 	}{
 		{"agents", func(ctx context.Context, c *inspector.Client, w *bytes.Buffer) error {
-			return inspectAgents(ctx, c, w, inspector.RenderOptions{}, nil)
+			return inspectAgents(ctx, c, w, io.Discard, inspector.RenderOptions{}, nil)
 		}},
 		{"tasks", func(ctx context.Context, c *inspector.Client, w *bytes.Buffer) error {
-			return inspectTasks(ctx, c, w, inspector.RenderOptions{}, []string{"web.1"})
+			return inspectTasks(ctx, c, w, io.Discard, inspector.RenderOptions{}, []string{"web.1"})
 		}},
 		{"containers", func(ctx context.Context, c *inspector.Client, w *bytes.Buffer) error {
-			return inspectContainers(ctx, c, w, inspector.RenderOptions{}, nil)
+			return inspectContainers(ctx, c, w, io.Discard, inspector.RenderOptions{}, nil)
 		}},
 		{"actors", func(ctx context.Context, c *inspector.Client, w *bytes.Buffer) error {
-			return inspectActors(ctx, c, w, inspector.RenderOptions{}, nil)
+			return inspectActors(ctx, c, w, io.Discard, inspector.RenderOptions{}, nil)
 		}},
 	} {
 		var fromLive, fromBundle bytes.Buffer
@@ -99,5 +101,44 @@ func TestSnapshotLoadErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("snapshot %q error = %v, want containing %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+// A bundle of the first format still loads, and every command reads it.
+func TestSnapshotLoadFormatV1(t *testing.T) {
+	v1 := filepath.Join("..", "..", "inspector", "testdata", "bundles", "format-v1.tar.gz")
+	tests := []struct {
+		cmd  func() *cobra.Command
+		args []string
+		want string
+	}{
+		{newSnapshotCommand, []string{"load", v1}, "# bundle " + v1 + ` (format 1): http://127.0.0.1:44249 at 2024-05-01T12:00:00Z, 10 entries
+master M master@127.0.0.1:44249 version 1.11.0
+  agents       1 listed (master counts: activated -, deactivated -, unreachable -)
+  frameworks   1 (1 active)
+  tasks        1 TASK_RUNNING=1
+  offers       1
+  total        cpus:1;mem:1024;disk:0
+  used         cpus:0.5;mem:512;disk:0
+  offered      cpus:0;mem:0;disk:0
+`},
+		{newInspectCommand, []string{"containers", "-o", "csv", "--bundle", v1}, "ID,AGENT,FRAMEWORK,EXECUTOR,CPUS LIMIT,MEM RSS,MEM LIMIT,CPU USER S,CPU SYS S,PID,IP\nC1,S0,F0,web.1,0.6,1.0MiB,0,0,0,-,\n"},
+		{newInspectCommand, []string{"tasks", "-o", "csv", "--bundle", v1}, "ID,NAME,STATE,FRAMEWORK,AGENT,RESOURCES,ROLE,EXECUTOR,CONTAINER,UPDATED\nweb.1,web,TASK_RUNNING,F0,S0,cpus:0.5;mem:512;disk:0,*,,,2017-07-14T02:40:00Z\n"},
+	}
+	for _, tt := range tests {
+		got, err := runInspect(t, tt.cmd(), tt.args...)
+		if err != nil {
+			t.Errorf("%v: %v\n%s", tt.args, err, got)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%v (-want +got):\n%s", tt.args, diff)
+		}
+	}
+	// The why of a framework falls back to the best-effort half: the first
+	// format saved no per-framework allocator explanation.
+	got, err := runInspect(t, newWhyCommand(), "marathon", "--bundle", v1)
+	if err != nil || !strings.Contains(got, "answered by: best-effort") {
+		t.Errorf("why marathon --bundle format-v1 = %v\n%s, want a best-effort answer", err, got)
 	}
 }

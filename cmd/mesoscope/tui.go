@@ -71,7 +71,7 @@ Colours follow the terminal's palette; NO_COLOR or --no-color turns them off.`,
 	}
 	registerConnFlags(cmd, &f)
 	fl := cmd.Flags()
-	fl.StringVar(&f.bundle, "bundle", "", "show a bundle saved by `mesoscope snapshot save` instead of a live master")
+	fl.StringVar(&f.bundle, "bundle", "", "show the bundle `FILE` (saved by mesoscope snapshot save) instead of a live master")
 	fl.StringVar(&f.marathon, "marathon", os.Getenv("MARATHON_URL"), "Marathon URL, for apps in the Why view (default from $MARATHON_URL)")
 	fl.BoolVar(&readWrite, "readwrite", false, "allow TEARDOWN, MARK_AGENT_GONE and UPDATE_WEIGHTS (each asks first)")
 	fl.DurationVar(&refresh, "refresh", tui.DefaultRefresh, "how often to read the master")
