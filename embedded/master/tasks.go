@@ -606,6 +606,15 @@ func (m *Master) reconcile(f *framework, r *scheduler.Reconcile) {
 			latest(t)
 			continue
 		}
+		if rt.AgentID != nil && hasKey(m.recovered, rt.AgentID.Value) || rt.AgentID == nil && len(m.recovered) > 0 {
+			// Master::_reconcileTasks case (2): the task is unknown but its agent (or,
+			// without an agent id, some agent) of the registry has not reregistered
+			// since this master started: no answer; the framework retries, and gets
+			// one once the agent reregisters or is marked unreachable.
+			m.log.Info("dropping reconciliation of a task: its agent has not reregistered yet",
+				"task_id", rt.TaskID.Value, "framework_id", f.id)
+			continue
+		}
 		var state mesos.TaskState
 		reason := mesos.ReasonReconciliation
 		msg := "Reconciliation: Task is unknown"
