@@ -36,11 +36,16 @@ func (s *Session) allocatorCmd(c *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rt, err := process.New(process.Config{Workers: 2, Address: walkAddress, Logger: s.logger,
+	observer, attach, err := s.observer("allocator", nil)
+	if err != nil {
+		return "", err
+	}
+	rt, err := process.New(process.Config{Workers: 2, Address: walkAddress, Logger: s.logger, Observer: observer,
 		MetricsRateLimit: process.RateLimit{Permits: -1}})
 	if err != nil {
 		return "", fmt.Errorf("allocator: %w", err)
 	}
+	attach(rt)
 	rt.Clock().Pause()
 	cfg := allocatorConfig()
 	cfg.AllocationInterval = interval
@@ -178,6 +183,19 @@ func (e *allocEnv) newCycles(s *Session) []string {
 			continue
 		}
 		e.lastSeq = cy.Seq
+		out = append(out, strings.TrimRight(allocator.Describe(cy), "\n"))
+	}
+	return out
+}
+
+// newCyclesAll renders every recorded cycle without moving the report mark.
+func (e *allocEnv) newCyclesAll() []string {
+	cycles, err := e.a.Cycles(context.Background())
+	if err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	out := make([]string, 0, len(cycles))
+	for _, cy := range cycles {
 		out = append(out, strings.TrimRight(allocator.Describe(cy), "\n"))
 	}
 	return out

@@ -47,7 +47,7 @@ func BenchmarkTour(b *testing.B) {
 		b.Run("tour="+name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				p := NewPlayer(s, PlayerOptions{})
+				p := NewPlayer(s, PlayerOptions{Shim: testShim})
 				for i := range s.Steps {
 					if _, err := p.Step(i); err != nil {
 						b.Fatal(err)

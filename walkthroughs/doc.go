@@ -1,20 +1,24 @@
 // Package walkthroughs holds mesoscope's guided tours of the Mesos 1.11.0 source: scripts
 // that act on the embedded Mesos (embedded/process, embedded/allocator/drf,
-// embedded/allocator, embedded/master) on a paused clock, show what happens through
-// the same renderings the inspector uses for a real cluster, and name, at every step,
-// the Go function doing it and the Mesos function it models.
+// embedded/allocator, embedded/master, embedded/containerizer, embedded/marathon) on a
+// paused clock, show what happens through the same renderings the inspector uses for
+// a real cluster, and name, at every step, the Go function doing it and the Mesos (or
+// Marathon) function it models.
 //
 //	tours/<name>.txt ──ParseScript──▶ Script ──▶ Player ──▶ `mesoscope walk <name>`
-//	  #tour / #step / #en / #ja          │          │ one Session per tour
-//	  command                            │          ▼
-//	  ----                               │     Session.Run(command)
-//	  expected output                    │       runtime, actors      (embedded/process)
-//	                                     │       DRF sorter           (embedded/allocator/drf)
-//	TestWalkthroughs ◀───────────────────┘       allocator process    (embedded/allocator)
-//	  replays every tour in en and ja,           master + fake agents (embedded/master)
-//	  fails on drift, -rewrite records           framework over HTTP  (v1 scheduler API)
+//	  #tour / #step / #en / #ja          │          │ one Session per tour   (--tui: WalkTUI)
+//	  #view (the TUI view, --tui)        │          ▼
+//	  command                            │     Session.Run(command)
+//	  ----                               │       runtime, actors      (embedded/process)
+//	  expected output                    │       DRF sorter           (embedded/allocator/drf)
+//	                                     │       allocator process    (embedded/allocator)
+//	TestWalkthroughs ◀───────────────────┘       master + fake agents (embedded/master)
+//	  replays every tour in en and ja,           framework over HTTP  (v1 scheduler API)
+//	  fails on drift, -rewrite records           containerizer        (embedded/containerizer)
+//	                                             Marathon-like app scheduler (embedded/marathon)
 //	                                             ▼
-//	                          inspector.Describe*, allocator.Describe, "where" pointers
+//	                          inspector.Describe*, allocator.Describe, "where" pointers,
+//	                          Session.Trace (--trace), TUISource / TextView (--tui)
 //
 // # Scripts
 //
@@ -56,27 +60,91 @@
 // actors with barrier dispatches instead, and do not wait at all when every worker is
 // held (nothing else can run).
 //
+// The containerizer tour runs real processes (the containerizer's launch shim, which
+// `mesoscope walk` runs as a re-exec of itself and the tests as the containerizer's
+// dedicated shim binary) in a temporary work_dir shown as $WORK. Its clock is a manual
+// one (manualclock.go) given to the containerizer as its Clock: the kill grace period
+// and the SIGKILL escalation fire when the tour advances it. What a process does on its
+// own time is waited for, in real time and bounded, as an observed fact: "wait-output"
+// waits for a line in a sandbox's stdout, "destroy" for the SIGKILL timer to be armed,
+// "advance" for a destroy its SIGKILL finished. Pids never show.
+//
+// The Goodbye Waiting tour runs the Marathon-like scheduler against the offers tour's
+// master, with three things that make it repeatable (marathonenv.go). Its clock follows
+// the master's paused clock (followclock.go), so its timers fire only when the tour
+// advances that clock, and each reading is a nanosecond after the last, so that its
+// --min_revive_offers_interval (a nanosecond here) never holds a REVIVE back to a later
+// tick. Its HTTP client is a proxy (schedproxy.go): calls pass through and are counted
+// (what they answer: offers, status updates), and the SUBSCRIBE stream is read by the
+// tour, which hands the scheduler one event at a time followed by a HEARTBEAT, so that
+// "the scheduler has taken this event" is known. After every command the tour settles:
+// it reads the master's events up to a RECONCILE barrier, hands them over, fences the
+// scheduler's loop with a request, fires its due timers (a wake-up is known to be taken
+// when the loop arms its next timer), and waits until every offer it got is accepted
+// or declined, every update acknowledged, its REVIVE/SUPPRESS state agrees with its
+// launch queue, and no call is in flight. One thing cannot be observed from outside
+// embedded/marathon: an action the scheduler queued for its call workers before the
+// call starts (a KILL after a deploy, the second REVIVE of two kills). The tour waits
+// until no call has started for 10 ms after each batch, and every outcome a step shows
+// is also waited for explicitly (wait=done: no deployment left). The scheduler's calls
+// and events are reported grouped by type, in a fixed order, so the order in which
+// concurrent calls happened to arrive does not show. Its random task and deployment ids
+// are shown by label (uuidLabels): a task after the agent it runs on (web.a1-1), a
+// deployment by its number (d2).
+//
 // # Where it differs from datadriven and from Mesos
 //
 //   - The scripts are parsed by this package (ParseScript), not by the datadriven
 //     module: `mesoscope walk` must read them at run time, outside a test, and the
 //     module is not a dependency of mesoscope. The syntax is datadriven's; commands take
 //     no input block.
-//   - The tours show mesoscope's behaviour, which models Mesos 1.11.0 with the
-//     differences each embedded package documents; the allocator's cycle records
-//     (/mesoscope/v1/allocator) have no Mesos counterpart.
-//   - The agents of the offers tour are fake (processes that register and answer
-//     pings); nothing is launched.
+//   - The tours show mesoscope's behaviour, which models Mesos 1.11.0 (and Marathon
+//     1.10 for the scheduler) with the differences each embedded package documents;
+//     the allocator's cycle records (/mesoscope/v1/allocator) have no Mesos
+//     counterpart.
+//   - The agents of the offers and Goodbye Waiting tours are fake (processes that
+//     register and answer pings); nothing is launched: a task they are asked to run is
+//     reported TASK_RUNNING at once, and TASK_KILLED when killed.
+//   - The containerizer tour uses posix/cpu and posix/mem whatever the machine offers,
+//     so that it reads the same with or without cgroups v2.
+//   - Pointers into Marathon (Project ProjectMarathon) name mesosphere/marathon's
+//     Scala source; no checkout is at hand, so only their paths are checked.
+//
+// # Tracing a step (--trace)
+//
+// With Options.Trace every actor runtime a session starts gets a tracer (package
+// tracer, with its in-memory ring only: no exporter, whatever the OTEL_* environment
+// says); Session.Trace returns the spans recorded since the last call as indented
+// trees, each dispatch under the one that sent its event, with its sender, its Go
+// handler and the Mesos function that handler models. Durations are left out (wall
+// times differ on every run); the tour's own barrier dispatches are not shown. The
+// containerizer tour has no actor runtime, so its steps have no spans.
+//
+// # The TUI beside the narration (--tui)
+//
+// WalkTUI plays a tour full-screen (tview): the step on the left, and on the right the
+// view of mesoscope's TUI (package tui, which never imports embedded/) that the step
+// names with "#view". The TUI runs on an off-screen tcell screen whose cells the right
+// pane copies; keys go to it after Tab. It reads the world through TUISource: the
+// master of the offers and Goodbye Waiting tours over HTTP like any master (with
+// Marathon's URL, so ":why /app" works), and for the libprocess tour a stand-in
+// (tuiRuntime) that answers /__processes__ and /metrics/snapshot from the runtime
+// itself and /master/state with an empty master. It is asked to read again (Ctrl-R)
+// after every step. The DRF and containerizer tours have no master to read: their
+// views are rendered as text by TextView (the DRF sorter's tree or the allocator's
+// last cycle, the containerizer's containers and fetcher). Mesos has no such UI.
 //
 // # Tours
 //
-// This package has the first three tours: libprocess (spawn, the run queue and
-// workers, a mailbox drained in one resume, dispatch versus message, futures and defer,
-// terminate with and without inject, link and exited, /__processes__), drf (the DRF
-// paper's example, the allocation-count tie-break, weights, the role tree, and when the
-// allocator calls its sorters) and offers (an allocation cycle, an offer, DECLINE and
-// its filter, REVIVE, SUPPRESS, --offer_timeout). Later sessions add: 4 containerizer
-// (the Mesos containerizer's states with real processes), 5 "Goodbye Waiting" (the
-// Marathon-like scheduler's decline funnel and `mesoscope why`), 6 reliability (status
-// update retries, agent failover and recovery).
+// 1 libprocess (spawn, the run queue and workers, a mailbox drained in one resume,
+// dispatch versus message, futures and defer, terminate with and without inject, link
+// and exited, /__processes__); 2 drf (the DRF paper's example, the allocation-count
+// tie-break, weights, the role tree, and when the allocator calls its sorters); 3
+// offers (an allocation cycle, an offer, DECLINE and its filter, REVIVE, SUPPRESS,
+// --offer_timeout); 4 containerizer (the seven states of a launch, the fetcher and its
+// cache, kill with a grace period, argv versus a joined command line, recovery after an
+// agent restart); 5 waiting, "Goodbye Waiting" (the three causes of a waiting app, each
+// through `mesoscope why`, and the upgradeStrategy that trades a brief outage for a
+// deploy that does not wait). A later session adds 6 reliability (status update
+// retries, agent failover and recovery).
 package walkthroughs

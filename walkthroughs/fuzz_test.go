@@ -28,6 +28,11 @@ func FuzzParseScript(f *testing.F) {
 		if got, want := commandsOf(again), commandsOf(s); !slices.Equal(got, want) {
 			t.Fatalf("Rewrite(nil) changed the commands:\n%q\nwant\n%q", got, want)
 		}
+		for i := range s.Steps {
+			if got, want := again.ViewOf(i), s.ViewOf(i); got != want {
+				t.Fatalf("Rewrite(nil) changed the view of step %d: %q, want %q", i+1, got, want)
+			}
+		}
 	})
 }
 

@@ -44,13 +44,18 @@ func (s *Session) runtimeCmd(c *Command) (string, error) {
 		return "", err
 	}
 	obs := newRecorder()
+	observer, attach, err := s.observer("runtime", obs)
+	if err != nil {
+		return "", err
+	}
 	rt, err := process.New(process.Config{
-		Workers: workers, Address: walkAddress, Observer: obs, Logger: s.logger,
+		Workers: workers, Address: walkAddress, Observer: observer, Logger: s.logger,
 		MetricsRateLimit: process.RateLimit{Permits: -1},
 	})
 	if err != nil {
 		return "", fmt.Errorf("runtime: %w", err)
 	}
+	attach(rt)
 	rt.Clock().Pause()
 	s.lib = &libprocessEnv{rt: rt, tr: &transcript{}, obs: obs, actors: map[string]*actor{},
 		futures: map[string]*process.Future[int]{}, blocked: map[string]*actor{}}

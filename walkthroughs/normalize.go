@@ -14,13 +14,22 @@ var timestamp = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)
 // timestamp becomes its offset from the start of the tour's world ("T+1.5s"), and
 // trailing spaces go (they would not survive an editor).
 func (s *Session) normalize(out string) string {
+	if len(s.repl) > 0 {
+		out = strings.NewReplacer(s.repl...).Replace(out)
+	}
+	if s.labels != nil {
+		out = s.labels.replace(out)
+	}
 	if !s.t0.IsZero() {
 		out = timestamp.ReplaceAllStringFunc(out, func(m string) string {
 			t, err := time.Parse(time.RFC3339Nano, m)
 			if err != nil {
 				return m
 			}
-			return formatOffset(t.Sub(s.t0).Round(time.Millisecond))
+			// Offsets are truncated to milliseconds from the world's start truncated to
+			// milliseconds: a runtime's paused clock starts at an arbitrary instant, and
+			// some renderers (Marathon's) print milliseconds only.
+			return formatOffset(t.Sub(s.t0.Truncate(time.Millisecond)).Truncate(time.Millisecond))
 		})
 	}
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mesoscope/mesoscope/embedded/agent"
 	"github.com/mesoscope/mesoscope/embedded/master"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/mesos/scheduler"
@@ -59,21 +60,31 @@ func (s *Session) masterCmd(c *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	heartbeat, err := durationArg(c, "heartbeat_interval", 0)
+	if err != nil {
+		return "", err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("master: %w", err)
 	}
+	observer, attach, err := s.observer("master", nil)
+	if err != nil {
+		ln.Close()
+		return "", err
+	}
 	rt, err := process.New(process.Config{
-		Workers: 2, Listener: ln, Address: walkAddress, Delegate: master.ID, Logger: s.logger,
+		Workers: 2, Listener: ln, Address: walkAddress, Delegate: master.ID, Logger: s.logger, Observer: observer,
 		MetricsRateLimit: process.RateLimit{Permits: -1},
 	})
 	if err != nil {
 		ln.Close()
 		return "", fmt.Errorf("master: %w", err)
 	}
+	attach(rt)
 	rt.Clock().Pause()
 	m, err := master.New(rt, master.Config{
-		ID: masterID, AllocationInterval: interval, OfferTimeout: offerTimeout, Logger: s.logger,
+		ID: masterID, AllocationInterval: interval, OfferTimeout: offerTimeout, HeartbeatInterval: heartbeat, Logger: s.logger,
 		Allocator: allocatorConfig(),
 	})
 	if err != nil {
@@ -94,7 +105,11 @@ func (s *Session) masterCmd(c *Command) (string, error) {
 	if offerTimeout > 0 {
 		timeout = offerTimeout.String()
 	}
-	return fmt.Sprintf("master %s at %s: --allocation_interval=%s --offer_timeout=%s", masterID, m.Self(), interval, timeout), nil
+	out := fmt.Sprintf("master %s at %s: --allocation_interval=%s --offer_timeout=%s", masterID, m.Self(), interval, timeout)
+	if heartbeat > 0 {
+		out += " (scheduler heartbeats every " + heartbeat.String() + ")"
+	}
+	return out, nil
 }
 
 func (s *Session) offersEnv(cmd string) (*offersEnv, error) {
@@ -130,7 +145,8 @@ func (e *offersEnv) state() (*inspector.State, error) {
 	return inspector.DecodeState(b)
 }
 
-// agentCmd: agent NAME RESOURCES — a fake agent registers (Master::registerSlave).
+// agentCmd: agent NAME RESOURCES [attributes=ATTRS] — a fake agent registers
+// (Master::registerSlave) with NAME as its hostname.
 func (s *Session) agentCmd(c *Command) (string, error) {
 	e, err := s.offersEnv("agent")
 	if err != nil {
@@ -138,7 +154,7 @@ func (s *Session) agentCmd(c *Command) (string, error) {
 	}
 	words := bareArgs(c)
 	if len(words) != 2 {
-		return "", errors.New("agent: want \"agent NAME RESOURCES\"")
+		return "", errors.New("agent: want \"agent NAME RESOURCES [attributes=ATTRS]\"")
 	}
 	name := words[0]
 	if e.agents[name] != nil {
@@ -148,7 +164,13 @@ func (s *Session) agentCmd(c *Command) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("agent %s: %w", name, err)
 	}
-	a := newFakeAgent(name, rs)
+	var attrs []mesos.Attribute
+	if v, ok := stringArg(c, "attributes"); ok {
+		if attrs, err = agent.ParseAttributes(v); err != nil {
+			return "", fmt.Errorf("agent %s: %w", name, err)
+		}
+	}
+	a := newFakeAgent(name, rs, attrs)
 	if _, err := e.rt.Spawn(e.rt.GenerateID("slave"), a); err != nil {
 		return "", fmt.Errorf("agent %s: %w", name, err)
 	}

@@ -30,6 +30,10 @@ type PlayerOptions struct {
 	MesosSrc string
 	// Logger receives the embedded system's logs; nil discards them.
 	Logger *slog.Logger
+	// Trace appends to each step the spans it produced (Session.Trace).
+	Trace bool
+	// Shim is Options.Shim.
+	Shim []string
 }
 
 // Player runs a tour step by step on a fresh Session and renders each step: its
@@ -52,7 +56,7 @@ func NewPlayer(s *Script, opts PlayerOptions) *Player {
 	if opts.Lang == "" {
 		opts.Lang = English
 	}
-	return &Player{script: s, opts: opts, session: NewSession(Options{Logger: opts.Logger}), outputs: map[*Command]string{}}
+	return &Player{script: s, opts: opts, session: NewSession(Options{Logger: opts.Logger, Trace: opts.Trace, Shim: opts.Shim}), outputs: map[*Command]string{}}
 }
 
 // Len returns the number of steps.
@@ -127,6 +131,13 @@ func (p *Player) run(i int) string {
 			fmt.Fprintf(&b, "  (this differs from the output recorded in %s: the code has changed since the tour was written)\n", c.Pos)
 		}
 	}
+	if p.opts.Trace {
+		tr, err := p.session.Trace()
+		if err != nil {
+			tr = "trace: " + err.Error()
+		}
+		b.WriteString("\n" + tr + "\n")
+	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -140,6 +151,10 @@ func (p *Player) withExcerpts(c *Command) string {
 			continue
 		}
 		part := describePointer(ptr)
+		if ptr.Project != "" {
+			parts = append(parts, part) // not in a Mesos tree
+			continue
+		}
 		if ex, err := FindExcerpt(p.opts.MesosSrc, ptr, excerptLines); err != nil {
 			part += "\n  (" + err.Error() + ")"
 		} else {

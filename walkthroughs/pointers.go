@@ -8,7 +8,8 @@ import (
 )
 
 // Pointer ties a step of a tour to code: the mesoscope Go function that does what
-// the step shows, and the Mesos 1.11.0 function it models.
+// the step shows, and the Mesos 1.11.0 function it models (or, for the Marathon-like
+// scheduler, the Marathon source it models: Project is then ProjectMarathon).
 type Pointer struct {
 	// Key is what a script's "where" command names.
 	Key string
@@ -22,6 +23,21 @@ type Pointer struct {
 	MesosFile string
 	// Match is the text that starts the definition in MesosFile; empty means Mesos.
 	Match string
+	// Project is "" for Mesos 1.11.0, or ProjectMarathon when Mesos and MesosFile
+	// name Marathon's Scala source (mesosphere/marathon 1.10), which is not checked
+	// against a checkout.
+	Project string
+}
+
+// ProjectMarathon marks a Pointer into mesosphere/marathon's source.
+const ProjectMarathon = "marathon"
+
+// upstream is how a pointer's modelled side is labelled.
+func (p Pointer) upstream() string {
+	if p.Project == ProjectMarathon {
+		return "Marathon"
+	}
+	return "Mesos"
 }
 
 // match is the text to look for in MesosFile.
@@ -37,10 +53,18 @@ func (p Pointer) match() string {
 // at hand, against the Mesos source.
 func Pointers() []Pointer {
 	const (
-		libprocess = "3rdparty/libprocess/src/process.cpp"
-		hier       = "src/master/allocator/mesos/hierarchical.cpp"
-		drfSorter  = "src/master/allocator/mesos/sorter/drf/sorter.cpp"
-		masterCpp  = "src/master/master.cpp"
+		libprocess    = "3rdparty/libprocess/src/process.cpp"
+		hier          = "src/master/allocator/mesos/hierarchical.cpp"
+		drfSorter     = "src/master/allocator/mesos/sorter/drf/sorter.cpp"
+		masterCpp     = "src/master/master.cpp"
+		mesosCont     = "src/slave/containerizer/mesos/containerizer.cpp"
+		marathonMesos = "src/main/scala/mesosphere/mesos/"
+		launchQueue   = "src/main/scala/mesosphere/marathon/core/launchqueue/impl/"
+		fetcherCpp    = "src/slave/containerizer/fetcher.cpp"
+		executor      = "src/launcher/executor.cpp"
+		contGo        = "embedded/containerizer/containerizer.go"
+		launchGo      = "embedded/containerizer/launch.go"
+		destroyGo     = "embedded/containerizer/destroy.go"
 	)
 	return []Pointer{
 		// libprocess
@@ -168,6 +192,75 @@ func Pointers() []Pointer {
 			Mesos: "Master::rescindOffer", MesosFile: masterCpp},
 		{Key: "master.reconcile", Go: "master.(*Master).reconcile", GoFile: "embedded/master/tasks.go",
 			Mesos: "Master::reconcile", MesosFile: masterCpp},
+		{Key: "master.accept", Go: "master.(*Master).accept", GoFile: "embedded/master/tasks.go",
+			Mesos: "Master::accept", MesosFile: masterCpp, Match: "void Master::accept("},
+		{Key: "master.kill", Go: "master.(*Master).kill", GoFile: "embedded/master/tasks.go",
+			Mesos: "Master::kill", MesosFile: masterCpp, Match: "void Master::kill(Framework* framework, const scheduler::Call::Kill& kill)"},
+		{Key: "master.status-update", Go: "master.(*Master).statusUpdateMessage", GoFile: "embedded/master/tasks.go",
+			Mesos: "Master::statusUpdate", MesosFile: masterCpp, Match: "void Master::statusUpdate(StatusUpdateMessage&& statusUpdateMessage)"},
+		{Key: "master.acknowledge", Go: "master.(*Master).acknowledge", GoFile: "embedded/master/tasks.go",
+			Mesos: "Master::acknowledge", MesosFile: masterCpp, Match: "void Master::acknowledge("},
+
+		// Containerizer
+		{Key: "cont.create", Go: "containerizer.New", GoFile: contGo,
+			Mesos: "Containerizer::create", MesosFile: "src/slave/containerizer/containerizer.cpp", Match: "Try<Containerizer*> Containerizer::create("},
+		{Key: "cont.mesos-create", Go: "containerizer.(*Mesos).setupIsolators", GoFile: contGo,
+			Mesos: "MesosContainerizer::create", MesosFile: mesosCont, Match: "Try<MesosContainerizer*> MesosContainerizer::create("},
+		{Key: "cont.launch", Go: "containerizer.(*Mesos).Launch", GoFile: launchGo,
+			Mesos: "MesosContainerizerProcess::launch", MesosFile: mesosCont, Match: "Future<Containerizer::LaunchResult> MesosContainerizerProcess::launch("},
+		{Key: "cont.prepare", Go: "containerizer.(*Mesos).launchSteps", GoFile: launchGo,
+			Mesos: "MesosContainerizerProcess::prepare", MesosFile: mesosCont, Match: "Future<Nothing> MesosContainerizerProcess::prepare("},
+		{Key: "cont.fork", Go: "containerizer.forkShim", GoFile: "embedded/containerizer/launcher.go",
+			Mesos: "MesosContainerizerProcess::_launch", MesosFile: mesosCont, Match: "Future<Containerizer::LaunchResult> MesosContainerizerProcess::_launch("},
+		{Key: "cont.isolate", Go: "containerizer.(*Mesos).advance", GoFile: launchGo,
+			Mesos: "MesosContainerizerProcess::isolate", MesosFile: mesosCont, Match: "Future<Nothing> MesosContainerizerProcess::isolate("},
+		{Key: "cont.fetch", Go: "containerizer.(*Fetcher).Fetch", GoFile: "embedded/containerizer/fetcher.go",
+			Mesos: "MesosContainerizerProcess::fetch", MesosFile: mesosCont, Match: "Future<Nothing> MesosContainerizerProcess::fetch("},
+		{Key: "cont.exec", Go: "containerizer.(*Mesos).launchSteps", GoFile: launchGo,
+			Mesos: "MesosContainerizerProcess::exec", MesosFile: mesosCont, Match: "Future<Containerizer::LaunchResult> MesosContainerizerProcess::exec("},
+		{Key: "cont.transition", Go: "containerizer.(*Mesos).transitionLocked", GoFile: contGo,
+			Mesos: "MesosContainerizerProcess::transition", MesosFile: mesosCont, Match: "void MesosContainerizerProcess::transition("},
+		{Key: "cont.shim", Go: "shim.Run", GoFile: "embedded/containerizer/shim/shim.go",
+			Mesos: "MesosContainerizerLaunch::execute", MesosFile: "src/slave/containerizer/mesos/launch.cpp", Match: "int MesosContainerizerLaunch::execute()"},
+		{Key: "cont.launch-info", Go: "containerizer.(*Mesos).buildLaunchInfo", GoFile: launchGo,
+			Mesos: "MesosContainerizerProcess::_launch", MesosFile: mesosCont, Match: "Future<Containerizer::LaunchResult> MesosContainerizerProcess::_launch("},
+		{Key: "cont.wait", Go: "containerizer.(*Mesos).Wait", GoFile: destroyGo,
+			Mesos: "MesosContainerizerProcess::wait", MesosFile: mesosCont, Match: "Future<Option<ContainerTermination>> MesosContainerizerProcess::wait("},
+		{Key: "cont.reaped", Go: "containerizer.(*Mesos).onExit", GoFile: destroyGo,
+			Mesos: "MesosContainerizerProcess::reaped", MesosFile: mesosCont, Match: "void MesosContainerizerProcess::reaped("},
+		{Key: "cont.destroy", Go: "containerizer.(*Mesos).Destroy", GoFile: destroyGo,
+			Mesos: "MesosContainerizerProcess::destroy", MesosFile: mesosCont, Match: "Future<Option<ContainerTermination>> MesosContainerizerProcess::destroy("},
+		{Key: "cont.kill-grace", Go: "containerizer.(*Mesos).runDestroy", GoFile: destroyGo,
+			Mesos: "CommandExecutor::kill", MesosFile: executor, Match: "void kill(const TaskID& _taskId, const Duration& gracePeriod)"},
+		{Key: "cont.escalate", Go: "containerizer.(*Mesos).escalate", GoFile: destroyGo,
+			Mesos: "CommandExecutor::escalated", MesosFile: executor, Match: "void escalated(const Duration& timeout)"},
+		{Key: "cont.recover", Go: "containerizer.(*Mesos).Recover", GoFile: "embedded/containerizer/recover.go",
+			Mesos: "MesosContainerizerProcess::recover", MesosFile: mesosCont, Match: "Future<Nothing> MesosContainerizerProcess::recover("},
+		{Key: "cont.orphans", Go: "containerizer.(*Mesos).Recover", GoFile: "embedded/containerizer/recover.go",
+			Mesos: "MesosContainerizerProcess::__recover", MesosFile: mesosCont, Match: "Future<Nothing> MesosContainerizerProcess::__recover("},
+		{Key: "fetcher.fetch", Go: "containerizer.(*Fetcher).run", GoFile: "embedded/containerizer/fetcher.go",
+			Mesos: "FetcherProcess::fetch", MesosFile: fetcherCpp, Match: "Future<Nothing> FetcherProcess::fetch("},
+		{Key: "fetcher.cache-get", Go: "containerizer.(*fetchCache).get", GoFile: "embedded/containerizer/cache.go",
+			Mesos: "FetcherProcess::Cache::get", MesosFile: fetcherCpp, Match: "FetcherProcess::Cache::get("},
+		{Key: "docker.run", Go: "containerizer.(*Mesos).buildLaunchInfo", GoFile: launchGo,
+			Mesos: "Docker::run", MesosFile: "src/docker/docker.cpp", Match: "Future<Option<int>> Docker::run("},
+		// The Marathon-like scheduler (mesosphere/marathon's source)
+		{Key: "marathon.match", Go: "marathon.Match", GoFile: "embedded/marathon/match.go", Project: ProjectMarathon,
+			Mesos: "ResourceMatcher.matchResources", MesosFile: marathonMesos + "ResourceMatcher.scala"},
+		{Key: "marathon.funnel", Go: "marathon.FirstReason", GoFile: "embedded/marathon/reason.go", Project: ProjectMarathon,
+			Mesos: "NoOfferMatchReason.reasonFunnel", MesosFile: marathonMesos + "NoOfferMatchReason.scala"},
+		{Key: "marathon.constraints", Go: "marathon.(*Constraint).Meets", GoFile: "embedded/marathon/constraint.go", Project: ProjectMarathon,
+			Mesos: "Constraints.meetsConstraint", MesosFile: marathonMesos + "Constraints.scala"},
+		{Key: "marathon.offers", Go: "marathon.(*core).matchOffer", GoFile: "embedded/marathon/core_offers.go", Project: ProjectMarathon,
+			Mesos: "TaskLauncherActor (offer matching)", MesosFile: launchQueue + "TaskLauncherActor.scala"},
+		{Key: "marathon.stats", Go: "marathon.(*OfferStats).LastOffersSummary", GoFile: "embedded/marathon/stats.go", Project: ProjectMarathon,
+			Mesos: "OfferMatchStatistics", MesosFile: launchQueue + "OfferMatchStatistics.scala"},
+		{Key: "marathon.revive", Go: "marathon.(*reviver).step", GoFile: "embedded/marathon/revive.go", Project: ProjectMarathon,
+			Mesos: "ReviveOffersStreamLogic", MesosFile: launchQueue + "ReviveOffersStreamLogic.scala"},
+		{Key: "marathon.restart", Go: "marathon.ComputeRestartStrategy", GoFile: "embedded/marathon/upgrade.go", Project: ProjectMarathon,
+			Mesos: "TaskReplaceActor.computeRestartStrategy", MesosFile: "src/main/scala/mesosphere/marathon/core/deployment/impl/TaskReplaceActor.scala"},
+		{Key: "docker.container-create", Go: "containerizer.(*Mesos).buildLaunchInfo", GoFile: launchGo,
+			Mesos: "DockerContainerizerProcess::Container::create", MesosFile: "src/slave/containerizer/docker.cpp", Match: "DockerContainerizerProcess::Container::create("},
 	}
 }
 
@@ -203,7 +296,7 @@ func whereCmd(c *Command) (string, error) {
 
 // describePointer renders a pointer on two lines.
 func describePointer(p Pointer) string {
-	return fmt.Sprintf("mesoscope  %s  (%s)\nMesos      %s  (%s)", p.Go, p.GoFile, p.Mesos, p.MesosFile)
+	return fmt.Sprintf("mesoscope  %s  (%s)\n%-10s %s  (%s)", p.Go, p.GoFile, p.upstream(), p.Mesos, p.MesosFile)
 }
 
 // pointerKeys returns every key, sorted.

@@ -118,6 +118,13 @@ func TestPointersMesos(t *testing.T) {
 		t.Skip("no Mesos 1.11.0 source tree (set MESOS_SRC, or unpack it at /work/mesos-1.11.0): Mesos pointers not checked")
 	}
 	for _, p := range Pointers() {
+		if p.Project != "" {
+			// Marathon's source is not at hand: the path is part of the reviewed table.
+			if !strings.HasPrefix(p.MesosFile, "src/main/scala/mesosphere/") || !strings.HasSuffix(p.MesosFile, ".scala") {
+				t.Errorf("pointer %s: %s is not a path in mesosphere/marathon's source", p.Key, p.MesosFile)
+			}
+			continue
+		}
 		ex, err := FindExcerpt(root, p, 3)
 		if err != nil {
 			t.Errorf("pointer %s: %v", p.Key, err)

@@ -47,6 +47,7 @@ const maxScriptBytes = 1 << 20
 //	#step ja: プロセスを spawn する
 //	#en A paragraph line in English.                  narration; "#en" alone ends a paragraph
 //	#ja 日本語の段落。
+//	#view drf                                        the TUI view beside the step (--tui)
 //	# anything else                                   a comment for maintainers
 //
 // English and Japanese lines of one passage stand next to each other, so that a change
@@ -60,6 +61,9 @@ type Script struct {
 	Intro *Narration
 	// Steps are the steps in order.
 	Steps []Step
+	// View is the TUI view `mesoscope walk --tui` shows beside the narration
+	// ("#view NAME" before the first step); a step may name its own.
+	View string
 
 	lines []string // the file, for Rewrite
 }
@@ -68,7 +72,16 @@ type Script struct {
 type Step struct {
 	Title map[Lang]string
 	Items []Item
-	Line  int // 1-based line of the first "#step"
+	Line  int    // 1-based line of the first "#step"
+	View  string // "#view NAME" inside the step; empty means the script's View
+}
+
+// ViewOf returns the TUI view of step i: the step's own, else the script's.
+func (s *Script) ViewOf(i int) string {
+	if i >= 0 && i < len(s.Steps) && s.Steps[i].View != "" {
+		return s.Steps[i].View
+	}
+	return s.View
 }
 
 // Item is a narration passage or a command (exactly one is set).
@@ -175,6 +188,8 @@ func (p *scriptParser) comment(line string) error {
 	keyword, rest, _ := strings.Cut(line[1:], " ")
 	switch keyword {
 	case "tour", "step":
+	case "view":
+		return p.view(strings.TrimSpace(rest))
 	default:
 		return nil // a plain comment
 	}
@@ -207,6 +222,23 @@ func (p *scriptParser) comment(line string) error {
 	p.cur.Title[lang] = title
 	return nil
 }
+
+// view handles "#view NAME [ARG]": the tour's view before the first step, the step's
+// after it.
+func (p *scriptParser) view(v string) error {
+	if v == "" || len(v) > maxViewLength {
+		return p.errorf(p.i, "want \"#view NAME\" (a TUI view, e.g. drf, offers, \"why /app\")")
+	}
+	if p.cur == nil {
+		p.s.View = v
+	} else {
+		p.cur.View = v
+	}
+	return nil
+}
+
+// maxViewLength bounds a "#view" line's name.
+const maxViewLength = 200
 
 // narrationLine recognizes "#en text", "#en", "#ja text" and "#ja".
 func narrationLine(line string) (Lang, string, bool) {

@@ -18,6 +18,13 @@ import (
 type Options struct {
 	// Logger receives the embedded system's logs; nil discards them.
 	Logger *slog.Logger
+	// Shim is the containerizer tour's launch shim argv (containerizer.Config.Shim);
+	// nil re-executes the running binary, which must then call
+	// containerizer.RunShimIfRequested first thing.
+	Shim []string
+	// Trace installs a tracer (package tracer, with its in-memory ring only) on every
+	// actor runtime the session starts; Session.Trace returns what each step recorded.
+	Trace bool
 }
 
 // Session runs a tour's commands against the embedded system it builds as it goes: a
@@ -33,9 +40,37 @@ type Session struct {
 	drf    *drfEnv
 	alloc  *allocEnv
 	offers *offersEnv
+	cont   *containerEnv
+	mara   *marathonEnv
+	labels *uuidLabels
 
-	rt *process.Runtime // the runtime whose clock "advance" moves
-	t0 time.Time        // that clock's time when the tour's world started
+	repl []string // old, new pairs applied to every output (normalize)
+
+	trace   bool
+	tracers []*runtimeTracer
+	shim    []string
+
+	clk worldClock // the clock "advance" moves
+	t0  time.Time  // that clock's time when the tour's world started
+}
+
+// worldClock is the clock a tour's world runs on: a paused runtime clock, or a
+// manual clock for the parts of the embedded system that take their own.
+type worldClock interface {
+	Now() time.Time
+	// step moves the clock forward by d and lets everything due by then happen.
+	step(d time.Duration)
+}
+
+// runtimeClock is a runtime's paused clock: a step advances it and settles the
+// runtime (libprocess tests' Clock::advance + Clock::settle).
+type runtimeClock struct{ rt *process.Runtime }
+
+func (c runtimeClock) Now() time.Time { return c.rt.Clock().Now() }
+
+func (c runtimeClock) step(d time.Duration) {
+	c.rt.Clock().Advance(d)
+	c.rt.Settle()
 }
 
 // NewSession returns an empty session.
@@ -44,13 +79,16 @@ func NewSession(opts Options) *Session {
 	if l == nil {
 		l = slog.New(slog.DiscardHandler)
 	}
-	return &Session{logger: l}
+	return &Session{logger: l, labels: newUUIDLabels(), trace: opts.Trace, shim: opts.Shim}
 }
 
 // setClock makes rt's clock the one "advance" moves and outputs are timed against.
-func (s *Session) setClock(rt *process.Runtime) {
-	s.rt = rt
-	s.t0 = rt.Clock().Now()
+func (s *Session) setClock(rt *process.Runtime) { s.setWorldClock(runtimeClock{rt}) }
+
+// setWorldClock makes c the clock "advance" moves and outputs are timed against.
+func (s *Session) setWorldClock(c worldClock) {
+	s.clk = c
+	s.t0 = c.Now()
 }
 
 // Run runs one command and returns its output, normalized: clock times are shown
@@ -144,6 +182,46 @@ func (s *Session) run(c *Command) (string, error) {
 		return s.explainCmd(c)
 	case "metrics":
 		return s.metricsCmd(c)
+	// containerizer
+	case "containerizer":
+		return s.containerizerCmd(c)
+	case "artifact":
+		return s.artifactCmd(c)
+	case "launch":
+		return s.launchCmd(c)
+	case "wait":
+		return s.waitCmd(c)
+	case "wait-output":
+		return s.waitOutputCmd(c)
+	case "sandbox":
+		return s.sandboxCmd(c)
+	case "checkpoint":
+		return s.checkpointCmd(c)
+	case "containers":
+		return s.containersCmd(c)
+	case "fetcher":
+		return s.fetcherCmd(c)
+	case "destroy":
+		return s.destroyCmd(c)
+	case "restart":
+		return s.restartCmd(c)
+	// the Marathon-like scheduler
+	case "marathon":
+		return s.marathonCmd(c)
+	case "deploy":
+		return s.deployCmd(c)
+	case "delete":
+		return s.deleteCmd(c)
+	case "queue":
+		return s.queueCmd(c)
+	case "why":
+		return s.whyCmd(c)
+	case "tasks":
+		return s.tasksCmd(c)
+	case "deployments":
+		return s.deploymentsCmd(c)
+	case "cancel":
+		return s.cancelCmd(c)
 	}
 	return "", fmt.Errorf("unknown command %q", c.Name)
 }
@@ -153,6 +231,14 @@ func (s *Session) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
 	defer cancel()
 	var errs []error
+	if s.cont != nil {
+		errs = append(errs, s.cont.close())
+		s.cont = nil
+	}
+	if s.mara != nil {
+		errs = append(errs, s.mara.close(ctx))
+		s.mara = nil
+	}
 	if s.offers != nil {
 		errs = append(errs, s.offers.close(ctx))
 		s.offers = nil
@@ -165,8 +251,13 @@ func (s *Session) Close() error {
 		errs = append(errs, s.lib.close(ctx))
 		s.lib = nil
 	}
+	errs = append(errs, s.closeTracers(ctx))
 	return errors.Join(errs...)
 }
+
+// replace makes every later output show new instead of old (a temporary directory
+// becomes "$WORK").
+func (s *Session) replace(old, new string) { s.repl = append(s.repl, old, new) }
 
 // advanceCmd: advance D — moves the paused clock by D in steps of at most half a
 // second, settling after each (libprocess tests' Clock::advance + Clock::settle), and
@@ -182,7 +273,7 @@ func (s *Session) advanceCmd(c *Command) (string, error) {
 	if err != nil || d <= 0 {
 		return "", fmt.Errorf("advance %q: want a positive duration such as 5s", words[0])
 	}
-	if s.rt == nil {
+	if s.clk == nil {
 		return "", errors.New("advance: no clock yet")
 	}
 	if s.lib != nil && len(s.lib.blocked) > 0 {
@@ -191,8 +282,7 @@ func (s *Session) advanceCmd(c *Command) (string, error) {
 	const step = 500 * time.Millisecond
 	var out []string
 	for left := d; left > 0; left -= step {
-		s.rt.Clock().Advance(min(step, left))
-		s.rt.Settle()
+		s.clk.step(min(step, left))
 		lines, err := s.afterStep()
 		if err != nil {
 			return "", fmt.Errorf("advance: %w", err)
@@ -219,12 +309,26 @@ func (s *Session) afterStep() ([]string, error) {
 		}
 		out = append(out, lines...)
 	}
+	if s.mara != nil {
+		lines, err := s.mara.afterStep(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, lines...)
+	}
+	if s.cont != nil {
+		lines, err := s.cont.afterStep(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, lines...)
+	}
 	return out, nil
 }
 
 // clockText is the clock's time relative to the start of the world.
 func (s *Session) clockText() string {
-	return formatOffset(s.rt.Clock().Now().Sub(s.t0))
+	return formatOffset(s.clk.Now().Sub(s.t0))
 }
 
 // --- argument helpers ---
@@ -235,6 +339,17 @@ func bareArgs(c *Command) []string {
 	for _, a := range c.Args {
 		if !a.HasValue {
 			out = append(out, a.Key)
+		}
+	}
+	return out
+}
+
+// multiArg returns every value given for key, in order ("arg=a arg=b").
+func multiArg(c *Command, key string) []string {
+	var out []string
+	for _, a := range c.Args {
+		if a.HasValue && a.Key == key {
+			out = append(out, a.Value)
 		}
 	}
 	return out

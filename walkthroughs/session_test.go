@@ -64,6 +64,26 @@ func TestSessionErrors(t *testing.T) {
 		{"master bad timeout", []string{"master offer_timeout=soon"}, `error: master: offer_timeout="soon"`},
 		{"agent bad resources", []string{"master", "agent a1 cpus:-1"}, "error: agent a1: "},
 		{"metrics without prefix", []string{"master", "metrics"}, "error: metrics: want one or more"},
+		{"master bad heartbeat", []string{"master heartbeat_interval=x"}, `error: master: heartbeat_interval="x"`},
+		{"agent bad attributes", []string{"master", "agent a1 cpus:1 attributes=:"}, "error: agent a1: "},
+		// containerizer
+		{"launch before containerizer", []string{"launch c1 shell=true"}, "error: launch: no containerizer yet"},
+		{"containerizer twice", []string{"containerizer", "containerizer"}, "error: containerizer: already started"},
+		{"containerizer bad grace", []string{"containerizer grace=soon"}, `error: containerizer: grace="soon"`},
+		{"launch shell and argv", []string{"containerizer", "launch c1 shell=true argv=/bin/true"}, "error: launch: want exactly one of"},
+		{"launch relative argv", []string{"containerizer", "launch c1 argv=true"}, "must be an absolute executable path"},
+		{"launch unknown artifact", []string{"containerizer", "launch c1 shell=true fetch=nope"}, "error: launch: fetch=nope: unknown artifact"},
+		{"launch bad grace", []string{"containerizer", "launch c1 shell=true grace=-1s"}, `error: launch: grace="-1s"`},
+		{"unknown artifact", []string{"containerizer", "artifact nope"}, "error: artifact nope: unknown"},
+		{"wait-output unknown", []string{"containerizer", "wait-output c9 x"}, "error: wait-output c9: no such container"},
+		{"sandbox unknown", []string{"containerizer", "sandbox c9"}, "error: sandbox c9: no such container"},
+		{"wait unknown", []string{"containerizer", "wait c9"}, "wait c9: unknown container (Mesos's None)"},
+		{"destroy unknown", []string{"containerizer", "destroy c9 wait"}, "destroy c9: unknown container"},
+		{"containers none", []string{"containerizer", "containers"}, "no containers"},
+		// the Marathon-like scheduler
+		{"marathon before master", []string{"marathon"}, "error: marathon: no master yet"},
+		{"deploy before marathon", []string{"master", "deploy /a"}, "error: deploy: no marathon yet"},
+		{"queue before marathon", []string{"queue"}, "error: queue: no marathon yet"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,5 +103,47 @@ func TestDeclineNothing(t *testing.T) {
 	}
 	if !strings.Contains(outs[1], "SUBSCRIBED framework walk-0000") {
 		t.Errorf("subscribe = %q, want SUBSCRIBED", outs[1])
+	}
+}
+
+// TestMarathonErrors: the scheduler's commands refuse bad input clearly (one
+// scheduler for all cases: starting one takes a moment).
+func TestMarathonErrors(t *testing.T) {
+	outs := runLines(t,
+		"master heartbeat_interval=24h",
+		"agent a1 cpus:2;mem:1024",
+		"marathon",
+		"marathon",
+		"deploy web",
+		"deploy /a cpus=x",
+		"deploy /a min_health=2",
+		"deploy /a wait=soon",
+		"cancel d9",
+		"why",
+		"queue",
+		"deployments",
+		"tasks",
+		"delete /nope",
+	)
+	want := []string{
+		"", "", "", "error: marathon: already started",
+		"error: deploy: want \"deploy /APP-ID key=value...\"",
+		`error: deploy: cpus="x": want a number`,
+		`error: deploy: "2": want a number between 0 and 1`,
+		`error: deploy: wait="soon": want wait=done`,
+		"error: cancel: no deployment d9",
+		"error: why: want \"why /APP-ID\"",
+		"/v2/queue: nothing is waiting to launch",
+		"/v2/deployments: none in progress",
+		"/v2/tasks: no tasks",
+		"DELETE /v2/apps/nope?force=true → 404 Not Found",
+	}
+	for i, w := range want {
+		if w != "" && !strings.Contains(outs[i], w) {
+			t.Errorf("output %d = %q, want it to contain %q", i, outs[i], w)
+		}
+	}
+	if !strings.Contains(outs[2], "SUPPRESS") {
+		t.Errorf("marathon = %q, want its SUPPRESS", outs[2])
 	}
 }

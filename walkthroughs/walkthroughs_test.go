@@ -58,7 +58,7 @@ func TestWalkthroughs(t *testing.T) {
 // playAll plays every step of a tour in one language and returns the outputs.
 func playAll(t *testing.T, script *Script, lang Lang) map[*Command]string {
 	t.Helper()
-	p := NewPlayer(script, PlayerOptions{Lang: lang})
+	p := NewPlayer(script, PlayerOptions{Lang: lang, Shim: testShim})
 	defer func() {
 		if err := p.Close(); err != nil {
 			t.Errorf("Close() = %v, want nil", err)

@@ -19,6 +19,8 @@ type walkFlags struct {
 	lang     string
 	mesosSrc string
 	from     int
+	trace    bool
+	tui      bool
 }
 
 func newWalkCommand() *cobra.Command {
@@ -33,7 +35,10 @@ renders it, and names the mesoscope function and the Mesos 1.11.0 function it mo
 In a terminal, press Enter to go on, b to go back, q to quit; otherwise every step is
 printed. Progress is saved under $XDG_CONFIG_HOME/mesoscope (default ~/.config/mesoscope);
 --from N resumes at step N. --mesos-src DIR prints the Mesos source lines of each function
-from a local Mesos checkout.`,
+from a local Mesos checkout. --trace prints, after each step, the spans the step produced
+(each dispatch of each actor, under the one that caused it). --tui shows the tour in a
+full-screen UI, the narration beside the view of mesoscope's TUI that the step names
+(Tab sends keys to the TUI pane).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			lang := walkthroughs.LangFromEnv(os.Getenv)
@@ -60,6 +65,8 @@ from a local Mesos checkout.`,
 	fl.StringVar(&f.lang, "lang", "", "narration language: en or ja (default: ja when LC_ALL, LC_MESSAGES or LANG starts with \"ja\", else en)")
 	fl.StringVar(&f.mesosSrc, "mesos-src", "", "a Mesos 1.11.0 source tree: print the source of each function a step names")
 	fl.IntVar(&f.from, "from", 0, "start at step N (earlier steps run without being shown)")
+	fl.BoolVar(&f.trace, "trace", false, "after each step, print the spans it produced (the tracer's in-memory ring) as a tree")
+	fl.BoolVar(&f.tui, "tui", false, "run the tour in a full-screen UI: the narration on the left, the step's view of mesoscope's TUI on the right")
 	return cmd
 }
 
@@ -74,11 +81,11 @@ func listTours(out io.Writer, lang walkthroughs.Lang, progress walkthroughs.Prog
 		if n, err := progress.Load(t.Name); err == nil && n > 0 {
 			seen = fmt.Sprintf("  (seen %d/%d)", n, t.Steps)
 		}
-		if _, err := fmt.Fprintf(out, "%d. %-11s %2d steps  %s%s\n", i+1, t.Name, t.Steps, t.Title[lang], seen); err != nil {
+		if _, err := fmt.Fprintf(out, "%d. %-13s %2d steps  %s%s\n", i+1, t.Name, t.Steps, t.Title[lang], seen); err != nil {
 			return err
 		}
 	}
-	_, err = fmt.Fprintln(out, "\nRun one with: mesoscope walk <name> [--lang en|ja] [--from N] [--mesos-src DIR]")
+	_, err = fmt.Fprintln(out, "\nRun one with: mesoscope walk <name> [--lang en|ja] [--from N] [--mesos-src DIR] [--trace] [--tui]")
 	return err
 }
 
@@ -101,7 +108,7 @@ func runTour(cmd *cobra.Command, name string, lang walkthroughs.Lang, f walkFlag
 			fmt.Fprintf(out, "(last time you stopped at step %d: mesoscope walk %s --from %d)\n\n", n, name, n)
 		}
 	}
-	p := walkthroughs.NewPlayer(script, walkthroughs.PlayerOptions{Lang: lang, MesosSrc: f.mesosSrc})
+	p := walkthroughs.NewPlayer(script, walkthroughs.PlayerOptions{Lang: lang, MesosSrc: f.mesosSrc, Trace: f.trace})
 	defer func() {
 		if err := p.Close(); err != nil {
 			fmt.Fprintln(cmd.ErrOrStderr(), "mesoscope: walk:", err)
@@ -110,16 +117,20 @@ func runTour(cmd *cobra.Command, name string, lang walkthroughs.Lang, f walkFlag
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	last := 0
-	err = walkthroughs.Walk(ctx, p, in, out, walkthroughs.WalkOptions{
-		From:        f.from,
-		Interactive: interactive,
-		Progress: func(step int) {
-			last = step
-			if err := progress.Save(name, step); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), "mesoscope: walk:", err)
-			}
-		},
-	})
+	save := func(step int) {
+		last = step
+		if err := progress.Save(name, step); err != nil {
+			fmt.Fprintln(cmd.ErrOrStderr(), "mesoscope: walk:", err)
+		}
+	}
+	if f.tui {
+		if !interactive || !isTerminal(os.Stdout) {
+			return errors.New("walk: --tui needs a terminal")
+		}
+		err = walkthroughs.WalkTUI(ctx, p, walkthroughs.TUIOptions{From: f.from, Progress: save})
+	} else {
+		err = walkthroughs.Walk(ctx, p, in, out, walkthroughs.WalkOptions{From: f.from, Interactive: interactive, Progress: save})
+	}
 	if n := p.Drifted(); n > 0 {
 		fmt.Fprintf(out, "(%d outputs differ from the recorded ones; `go test ./walkthroughs` shows where)\n", n)
 	}

@@ -19,13 +19,16 @@ func TestWalkCommand(t *testing.T) {
 		want []string // substrings of the output
 		not  []string
 	}{
-		{"list", []string{}, []string{"1. libprocess", "2. drf", "3. offers", "DRF: how Mesos decides", "mesoscope walk <name>"}, []string{"seen"}},
+		{"list", []string{}, []string{"1. libprocess", "2. drf", "3. offers", "4. containerizer", "5. waiting", "DRF: how Mesos decides", "mesoscope walk <name>"}, []string{"seen"}},
 		{"list in japanese", []string{"--lang", "ja"}, []string{"オファー ― リソースオファーの一生"}, nil},
 		{"run the last steps", []string{"drf", "--from", "8"}, []string{
 			"(running steps 1 to 7 first…)", "── 8/9  When is the sorter called?", "$ alloc-framework fw1 role=batch",
 			"Mesos      HierarchicalAllocatorProcess::addFramework", "── 9/9",
 		}, []string{"── 7/9", "differ from the recorded", "[Enter]"}},
-		{"progress shows in the list", []string{}, []string{"2. drf          9 steps", "(seen 9/9)"}, nil},
+		{"trace", []string{"libprocess", "--from", "3", "--trace"}, []string{
+			"── 3/11", "trace: ", "    alpha send ping  go walkthroughs.(*Session).sendCmd.func1\n      beta ping  from alpha@127.0.0.1:5050",
+		}, []string{"differ from the recorded"}},
+		{"progress shows in the list", []string{}, []string{"2. drf            9 steps", "(seen 9/9)"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,6 +66,7 @@ func TestWalkCommandErrors(t *testing.T) {
 		{[]string{"drf", "--mesos-src", filepath.Join(t.TempDir(), "missing")}, "--mesos-src"},
 		{[]string{"drf", "--from", "99"}, "the tour has 9 steps"},
 		{[]string{"drf", "offers"}, "accepts at most 1 arg"},
+		{[]string{"drf", "--tui"}, "--tui needs a terminal"},
 	}
 	for _, tc := range tests {
 		cmd := newWalkCommand()
