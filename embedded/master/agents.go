@@ -199,12 +199,14 @@ func (m *Master) reregisterSlave(from process.PID, msg mesos.ReregisterSlaveMess
 	if a, ok := m.agents[id]; ok {
 		// Known and registered: the agent restarted or lost its
 		// connection (Master::___reregisterSlave's "already registered" path).
+		// The master always links again, as Mesos does: an agent restarted at
+		// the same PID broke the old link, whose EXITED has fired.
 		if a.pidKey() != from.String() {
 			delete(m.agentsByPID, a.pidKey())
 			a.pid = from
 			m.agentsByPID[a.pidKey()] = a
-			m.Link(from)
 		}
+		m.Link(from)
 		a.reregisteredTime = m.now()
 		if !a.connected {
 			a.connected = true
@@ -221,25 +223,37 @@ func (m *Master) reregisterSlave(from process.PID, msg mesos.ReregisterSlaveMess
 		m.publish(m.agentAddedEvent(a))
 		return
 	}
-	// Unreachable or unknown: re-admit with its tasks.
+	// Unreachable, recovered from the registry, or unknown: re-admit
+	// with its tasks.
 	_, wasUnreachable := m.unreachable[id]
+	_, wasRecovered := m.recovered[id]
 	info := msg.Slave
 	a := m.newAgent(info, from, msg.Version, msg.AgentCapabilities)
 	a.reregisteredTime = a.registeredTime
 	for i := range msg.Frameworks {
-		m.recoverFramework(msg.Frameworks[i])
+		if !m.isCompletedFramework(msg.Frameworks[i].ID) {
+			m.recoverFramework(msg.Frameworks[i])
+		}
 	}
 	used := map[string]resources.Resources{}
 	for i := range msg.Tasks {
 		t := msg.Tasks[i]
 		fw := m.frameworks[t.FrameworkID.Value]
-		if fw == nil {
+		if fw == nil || m.isCompletedFramework(&t.FrameworkID) {
 			continue
 		}
-		if wasUnreachable && !fw.partitionAware() {
-			// Mesos shuts down tasks of non-partition-aware frameworks
-			// on an agent coming back from unreachable.
-			continue
+		// Master::__reregisterSlave: every task comes back, whether or
+		// not its framework is partition-aware (Mesos 1.11 no longer shuts
+		// down the others', see partition_tests.cpp
+		// ReregisterSlaveNotPartitionAware), and unless the agent was
+		// recovered from the registry its framework hears of it from the
+		// master, REASON_SLAVE_REREGISTERED, without a uuid.
+		if !wasRecovered {
+			msgText := "Unknown agent reregistered"
+			if wasUnreachable {
+				msgText = "Unreachable agent re-reregistered"
+			}
+			m.forwardMasterStatus(fw, t.TaskID, &mesos.AgentID{Value: id}, t.ExecutorID, t.State, mesos.ReasonAgentReregistered, msgText)
 		}
 		if t.State.IsTerminal() {
 			continue
@@ -259,19 +273,29 @@ func (m *Master) reregisterSlave(from process.PID, msg mesos.ReregisterSlaveMess
 		a.addExecutor(e.FrameworkID.Value, e)
 	}
 	m.addAgent(a, used)
-	if wasUnreachable {
-		for _, fwInfo := range msg.Frameworks {
-			if fwInfo.ID == nil {
-				continue
-			}
-			if fw := m.frameworks[fwInfo.ID.Value]; fw != nil && !fw.partitionAware() {
-				m.Send(from, mesos.ShutdownFrameworkMessageName, mesos.ShutdownFrameworkMessage{FrameworkID: *fwInfo.ID})
-			}
+	// Frameworks torn down while the agent was away are shut down there.
+	for _, fwInfo := range msg.Frameworks {
+		if m.isCompletedFramework(fwInfo.ID) {
+			m.Send(from, mesos.ShutdownFrameworkMessageName, mesos.ShutdownFrameworkMessage{FrameworkID: *fwInfo.ID})
 		}
 	}
 	m.m.slaveReregistrations.Inc()
 	m.log.Info("reregistered agent", "agent_id", id, "pid", from.String(), "tasks", len(msg.Tasks), "was_unreachable", wasUnreachable)
 	m.Send(from, mesos.SlaveReregisteredMessageName, m.reregistered(a))
+}
+
+// isCompletedFramework reports whether a framework was removed (torn
+// down, or its failover timeout passed): Master::isCompletedFramework.
+func (m *Master) isCompletedFramework(id *mesos.FrameworkID) bool {
+	if id == nil {
+		return false
+	}
+	for _, c := range m.completedFrameworks {
+		if c.id == id.Value {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Master) reregistered(a *agent) mesos.SlaveReregisteredMessage {
