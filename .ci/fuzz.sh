@@ -17,7 +17,7 @@ for pkg in $(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{en
   targets=$(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\)' "$dir"/*_test.go 2>/dev/null | sed -E 's/^func (Fuzz[A-Za-z0-9_]+).*/\1/' | sort -u || true)
   for target in $targets; do
     if go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg" >"$log" 2>&1; then
-      execs=$(grep -oE 'execs: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+      execs=$( (grep -oE 'execs: [0-9]+' "$log" || true) | tail -1 | awk '{print $2}')
       summary+=("$(printf '%-55s %-28s %10s' "${pkg#github.com/mesoscope/mesoscope/}" "$target" "${execs:-?}")")
     else
       failed=1
