@@ -279,7 +279,7 @@ func New(cfg Config) (*Mesos, error) {
 		m.devnull.Close()
 		return nil, err
 	}
-	m.gc = &gc{m: m, timers: map[string]Timer{}}
+	m.gc = &gc{m: m}
 	return m, nil
 }
 
