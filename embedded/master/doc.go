@@ -20,7 +20,7 @@
 // /master/api/v1/scheduler): the checks, status codes and messages of
 // Master::Http::scheduler, a RecordIO stream for SUBSCRIBE with a
 // Mesos-Stream-Id and HEARTBEAT every 15 s, failover within
-// failover_timeout, reconciliation (Master::_reconcileTasks), task
+// failover_timeout, reconciliation (Master::reconcile), task
 // validation with TASK_ERROR/REASON_TASK_INVALID, TASK_DROPPED/TASK_LOST on
 // invalid offers or a vanished agent, TASK_UNREACHABLE for partition-aware
 // frameworks.

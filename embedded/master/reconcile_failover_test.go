@@ -14,7 +14,7 @@ import (
 
 // During a master failover, explicit reconciliation of a task the master does not know
 // yet gets no answer while the task's agent (or, without an agent id, any agent) of the
-// registry has not reregistered: Master::_reconcileTasks case (2). Once the agent is
+// registry has not reregistered: Master::reconcile case (2). Once the agent is
 // back the answer is TASK_GONE; once the timeout marks it unreachable, TASK_UNREACHABLE.
 func TestReconcileDuringMasterFailover(t *testing.T) {
 	dir := t.TempDir()

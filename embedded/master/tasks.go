@@ -575,7 +575,7 @@ func (m *Master) kill(f *framework, k *scheduler.Kill) {
 	m.Send(a.pid, mesos.KillTaskMessageName, mesos.KillTaskMessage{FrameworkID: mesos.FrameworkID{Value: f.id}, TaskID: k.TaskID, KillPolicy: k.KillPolicy})
 }
 
-// reconcile is Master::reconcile / _reconcileTasks. Implicit (no tasks):
+// reconcile is Master::reconcileTasks / Master::reconcile. Implicit (no tasks):
 // the latest state of every task the master knows. Explicit: per task,
 // its latest state, or what the master can infer about an unknown task
 // from its agent.
@@ -607,7 +607,7 @@ func (m *Master) reconcile(f *framework, r *scheduler.Reconcile) {
 			continue
 		}
 		if rt.AgentID != nil && hasKey(m.recovered, rt.AgentID.Value) || rt.AgentID == nil && len(m.recovered) > 0 {
-			// Master::_reconcileTasks case (2): the task is unknown but its agent (or,
+			// Master::reconcile case (2): the task is unknown but its agent (or,
 			// without an agent id, some agent) of the registry has not reregistered
 			// since this master started: no answer; the framework retries, and gets
 			// one once the agent reregisters or is marked unreachable.
