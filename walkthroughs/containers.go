@@ -271,6 +271,26 @@ func (e *containerEnv) newTransitions(s *Session, id string, last containerizer.
 	return out
 }
 
+// waitTransition waits, in real time and bounded, until container id has been
+// reported entering state.
+func (e *containerEnv) waitTransition(id string, state containerizer.State, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		e.mu.Lock()
+		found := slices.ContainsFunc(e.transitions, func(t containerizer.Transition) bool {
+			return t.ContainerID.Value == id && t.To == state
+		})
+		e.mu.Unlock()
+		if found {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func (e *containerEnv) sandboxDir(id string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -561,6 +581,11 @@ func (s *Session) destroyCmd(c *Command) (string, error) {
 				return "", fmt.Errorf("destroy %s: no SIGKILL scheduled after %s", id, syncTimeout)
 			}
 			d.killAt = e.clock.Now().Add(grace)
+			// The containerizer reports transitions outside its lock, on its own
+			// goroutine: DESTROYING may reach OnTransition after the timer is armed.
+			if !e.waitTransition(id, containerizer.Destroying, syncTimeout) {
+				return "", fmt.Errorf("destroy %s: no DESTROYING transition after %s", id, syncTimeout)
+			}
 			out := e.newTransitions(s, id, containerizer.Destroying)
 			out = append(out, fmt.Sprintf("SIGTERM sent to the task; SIGKILL scheduled at %s (grace %s)", formatOffset(d.killAt.Sub(s.t0)), grace))
 			return strings.Join(out, "\n"), nil

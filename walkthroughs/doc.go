@@ -145,6 +145,26 @@
 // cache, kill with a grace period, argv versus a joined command line, recovery after an
 // agent restart); 5 waiting, "Goodbye Waiting" (the three causes of a waiting app, each
 // through `mesoscope why`, and the upgradeStrategy that trades a brief outage for a
-// deploy that does not wait). A later session adds 6 reliability (status update
-// retries, agent failover and recovery).
+// deploy that does not wait); 6 reliability (a status update retried every 10 s,
+// 20 s, ... until the framework acknowledges it; an agent that crashes and a new
+// agent over the same work_dir that recovers its running task from meta/,
+// re-registers under the same agent ID without the framework noticing, and reports
+// the task's real end; a master failover: the new master recovers the agent from its
+// registry, gives no answer to a reconciliation of the agent's task until the agent
+// has re-registered, then answers TASK_RUNNING).
+//
+// The reliability tour runs mesoscope's real agent (embedded/agent) on the master's
+// runtime (reliability.go), with real processes in a temporary work_dir ($WORK): the
+// runtime's PIDs then carry the address it really listens on (shown as
+// 127.0.0.1:5050, the agent as a1:5051), since executors connect to it. What the
+// executor does on its own time is waited for in real time, bounded, with the clock
+// standing still: "wait-update" for the framework's UPDATE, "wait-agent" for the
+// agent to hold an update (so that its timestamp is the same on every run); an agent
+// starting waits for its recovery to end, then moves the clock in 100 ms steps
+// until it is registered. The master's registry is kept under the same directory;
+// "restart-master" terminates the master process (not the runtime: the agent lives
+// on it) and starts one with a new id ("walk2") on that registry. While a recovered
+// agent has not re-registered, the master does not answer a RECONCILE of an unknown
+// task without an agent id, so the barrier reconciliations of a re-subscribed
+// framework name an agent id nobody has (the master answers TASK_UNKNOWN, hidden).
 package walkthroughs

@@ -7,7 +7,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"os"
+	"os/user"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -44,10 +48,17 @@ type offersEnv struct {
 	agents     map[string]*fakeAgent
 	frameworks map[string]*framework
 	fwOrder    []string
+	real       *realAgent            // the reliability tour's agent (reliability.go)
+	mcfg       master.Config         // the master's configuration, for "restart-master"
+	masters    int                   // how many times the master was restarted
+	lost       map[string]*framework // frameworks whose master went away, by name
+	workDirs   []string              // temporary directories removed by close
 }
 
-// masterCmd: master [allocation_interval=1s] [offer_timeout=30s] — master.New on a
-// runtime whose delegate is "master" (mesos-master).
+// masterCmd: master [allocation_interval=1s] [offer_timeout=30s] [real_agents=true] —
+// master.New on a runtime whose delegate is "master" (mesos-master); with real_agents
+// its PIDs carry the address it really listens on (shown as 127.0.0.1:5050), for
+// "mesos-agent" (reliability tour).
 func (s *Session) masterCmd(c *Command) (string, error) {
 	if s.offers != nil {
 		return "", errors.New("master: already started")
@@ -64,6 +75,10 @@ func (s *Session) masterCmd(c *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	realAgents, err := boolArg(c, "real_agents", false)
+	if err != nil {
+		return "", err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("master: %w", err)
@@ -73,8 +88,15 @@ func (s *Session) masterCmd(c *Command) (string, error) {
 		ln.Close()
 		return "", err
 	}
+	addr := walkAddress
+	if realAgents {
+		// A real agent's executors connect to the address in its PID: it must be the
+		// one the runtime listens on, shown as walkAddress.
+		addr = netip.MustParseAddrPort(ln.Addr().String())
+		s.replace(addr.String(), walkAddress.String())
+	}
 	rt, err := process.New(process.Config{
-		Workers: 2, Listener: ln, Address: walkAddress, Delegate: master.ID, Logger: s.logger, Observer: observer,
+		Workers: 2, Listener: ln, Address: addr, Delegate: master.ID, Logger: s.logger, Observer: observer,
 		MetricsRateLimit: process.RateLimit{Permits: -1},
 	})
 	if err != nil {
@@ -83,12 +105,29 @@ func (s *Session) masterCmd(c *Command) (string, error) {
 	}
 	attach(rt)
 	rt.Clock().Pause()
-	m, err := master.New(rt, master.Config{
+	mcfg := master.Config{
 		ID: masterID, AllocationInterval: interval, OfferTimeout: offerTimeout, HeartbeatInterval: heartbeat, Logger: s.logger,
 		Allocator: allocatorConfig(),
-	})
+	}
+	var workDirs []string
+	if realAgents {
+		// The reliability tour's master keeps its registry under --work_dir, so that a
+		// restarted master knows its agents (Master::recover).
+		dir, err := os.MkdirTemp("", "walk-reliability-")
+		if err != nil {
+			_ = rt.Stop(context.Background())
+			return "", fmt.Errorf("master: %w", err)
+		}
+		s.replace(dir, "$WORK")
+		workDirs = append(workDirs, dir)
+		mcfg.WorkDir = filepath.Join(dir, "master")
+	}
+	m, err := master.New(rt, mcfg)
 	if err != nil {
 		_ = rt.Stop(context.Background())
+		for _, d := range workDirs {
+			os.RemoveAll(d)
+		}
 		return "", fmt.Errorf("master: %w", err)
 	}
 	rt.Settle()
@@ -99,6 +138,7 @@ func (s *Session) masterCmd(c *Command) (string, error) {
 		rt: rt, m: m, base: "http://" + ln.Addr().String(), transport: tr,
 		client: &http.Client{Transport: tr, Timeout: syncTimeout}, stream: &http.Client{Transport: tr},
 		agents: map[string]*fakeAgent{}, frameworks: map[string]*framework{},
+		mcfg: mcfg, workDirs: workDirs,
 	}
 	s.setClock(rt)
 	timeout := "none (offers never time out)"
@@ -198,7 +238,7 @@ func (s *Session) agentCmd(c *Command) (string, error) {
 	return strings.Join(append(out, events...), "\n"), nil
 }
 
-// subscribeCmd: subscribe NAME [role=R] — a framework SUBSCRIBEs over HTTP
+// subscribeCmd: subscribe NAME [role=R] [checkpoint=true] — a framework SUBSCRIBEs over HTTP
 // (Master::subscribe, then the allocator's addFramework).
 func (s *Session) subscribeCmd(c *Command) (string, error) {
 	e, err := s.offersEnv("subscribe")
@@ -214,6 +254,16 @@ func (s *Session) subscribeCmd(c *Command) (string, error) {
 		return "", fmt.Errorf("subscribe %s: already subscribed", name)
 	}
 	info := mesos.FrameworkInfo{User: "walkthrough", Name: name}
+	if ck, err := boolArg(c, "checkpoint", false); err != nil {
+		return "", err
+	} else if ck {
+		// A checkpointing framework's tasks survive an agent restart; its tasks run
+		// as the user the tour runs as.
+		info.Checkpoint = true
+		if u, err := user.Current(); err == nil {
+			info.User = u.Username
+		}
+	}
 	if role, ok := stringArg(c, "role"); ok {
 		info.Roles = []string{role}
 		info.Capabilities = []mesos.FrameworkCapability{{Type: mesos.FrameworkMultiRole}}
@@ -433,10 +483,21 @@ func (s *Session) metricsCmd(c *Command) (string, error) {
 }
 
 func (e *offersEnv) close(ctx context.Context) error {
+	var errs []error
+	if e.real != nil && !e.real.crashed {
+		// Stop kills the tasks; their processes end on their own time.
+		e.rt.Clock().Resume()
+		errs = append(errs, e.real.a.Stop(ctx, true))
+	} else if e.real != nil && e.real.a != nil {
+		e.rt.Clock().Resume()
+	}
 	for _, f := range e.frameworks {
 		f.close()
 	}
-	err := e.rt.Stop(ctx)
+	errs = append(errs, e.rt.Stop(ctx))
 	e.transport.CloseIdleConnections()
-	return err
+	for _, d := range e.workDirs {
+		errs = append(errs, os.RemoveAll(d))
+	}
+	return errors.Join(errs...)
 }

@@ -57,6 +57,8 @@ func Pointers() []Pointer {
 		hier          = "src/master/allocator/mesos/hierarchical.cpp"
 		drfSorter     = "src/master/allocator/mesos/sorter/drf/sorter.cpp"
 		masterCpp     = "src/master/master.cpp"
+		slaveCpp      = "src/slave/slave.cpp"
+		tsum          = "src/slave/task_status_update_manager.cpp"
 		mesosCont     = "src/slave/containerizer/mesos/containerizer.cpp"
 		marathonMesos = "src/main/scala/mesosphere/mesos/"
 		launchQueue   = "src/main/scala/mesosphere/marathon/core/launchqueue/impl/"
@@ -200,6 +202,36 @@ func Pointers() []Pointer {
 			Mesos: "Master::statusUpdate", MesosFile: masterCpp, Match: "void Master::statusUpdate(StatusUpdateMessage&& statusUpdateMessage)"},
 		{Key: "master.acknowledge", Go: "master.(*Master).acknowledge", GoFile: "embedded/master/tasks.go",
 			Mesos: "Master::acknowledge", MesosFile: masterCpp, Match: "void Master::acknowledge("},
+
+		// Reliability: the agent's status update manager, agent recovery, master failover
+		{Key: "agent.new", Go: "agent.New", GoFile: "embedded/agent/agent.go",
+			Mesos: "Slave::initialize", MesosFile: slaveCpp, Match: "void Slave::initialize()"},
+		{Key: "agent.recover", Go: "agent.(*Agent).recover", GoFile: "embedded/agent/recover.go",
+			Mesos: "Slave::recover", MesosFile: slaveCpp, Match: "Future<Nothing> Slave::recover("},
+		{Key: "agent.read-state", Go: "agent.readState", GoFile: "embedded/agent/state_recover.go",
+			Mesos: "state::recover", MesosFile: "src/slave/state.cpp", Match: "Try<State> recover(const string& rootDir, bool strict)"},
+		{Key: "agent.containers-recovered", Go: "agent.(*Agent).containersRecovered", GoFile: "embedded/agent/recover.go",
+			Mesos: "Slave::_recover", MesosFile: slaveCpp, Match: "Future<Nothing> Slave::_recover()"},
+		{Key: "agent.register", Go: "agent.(*Agent).doReliableRegistration", GoFile: "embedded/agent/registration.go",
+			Mesos: "Slave::doReliableRegistration", MesosFile: slaveCpp, Match: "void Slave::doReliableRegistration("},
+		{Key: "agent.reregister", Go: "agent.(*Agent).reregisterMessage", GoFile: "embedded/agent/registration.go",
+			Mesos: "Slave::doReliableRegistration", MesosFile: slaveCpp, Match: "void Slave::doReliableRegistration("},
+		{Key: "agent.checkpoint", Go: "agent.(*Agent).checkpointTask", GoFile: "embedded/agent/state_checkpoint.go",
+			Mesos: "Executor::checkpointTask", MesosFile: slaveCpp, Match: "void Executor::checkpointTask(const TaskInfo& task)"},
+		{Key: "agent.status-update", Go: "agent.(*Agent).statusUpdate", GoFile: "embedded/agent/statusupdate.go",
+			Mesos: "Slave::statusUpdate", MesosFile: slaveCpp, Match: "void Slave::statusUpdate(StatusUpdate update"},
+		{Key: "agent.update-manager", Go: "agent.(*UpdateManager).Update", GoFile: "embedded/agent/updatemanager.go",
+			Mesos: "TaskStatusUpdateManagerProcess::forward", MesosFile: tsum, Match: "Timeout TaskStatusUpdateManagerProcess::forward("},
+		{Key: "agent.update-timeout", Go: "agent.(*UpdateManager).Timeout", GoFile: "embedded/agent/updatemanager.go",
+			Mesos: "TaskStatusUpdateManagerProcess::timeout", MesosFile: tsum, Match: "void TaskStatusUpdateManagerProcess::timeout("},
+		{Key: "agent.acknowledgement", Go: "agent.(*UpdateManager).Acknowledge", GoFile: "embedded/agent/updatemanager.go",
+			Mesos: "TaskStatusUpdateManagerProcess::acknowledgement", MesosFile: tsum, Match: "Future<bool> TaskStatusUpdateManagerProcess::acknowledgement("},
+		{Key: "master.exited", Go: "master.(*Master).Exited", GoFile: "embedded/master/agents.go",
+			Mesos: "Master::exited", MesosFile: masterCpp, Match: "void Master::exited(const UPID& pid)"},
+		{Key: "master.recover", Go: "master.openRegistry", GoFile: "embedded/master/registry.go",
+			Mesos: "Master::recover", MesosFile: masterCpp, Match: "Future<Nothing> Master::recover()"},
+		{Key: "master.reregister-slave", Go: "master.(*Master).reregisterSlave", GoFile: "embedded/master/agents.go",
+			Mesos: "Master::reregisterSlave", MesosFile: masterCpp, Match: "void Master::reregisterSlave("},
 
 		// Containerizer
 		{Key: "cont.create", Go: "containerizer.New", GoFile: contGo,

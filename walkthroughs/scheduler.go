@@ -39,13 +39,26 @@ type framework struct {
 	errs     chan error
 	done     chan struct{}
 	barriers int
+	info     mesos.FrameworkInfo        // as subscribed
 	offers   map[string]inspector.Offer // outstanding, as the framework sees them
+	// barrierAgent, when set, is the agent id of the barrier reconciliations: during a
+	// master failover, the master does not answer for an unknown task without an agent
+	// id while agents of its registry have not re-registered (Master::reconcile), but
+	// does for an agent it has never heard of.
+	barrierAgent string
+	// updates holds, per task, the last UPDATE that asks for an acknowledgement
+	// (its status has a uuid), for "acknowledge" (reliability tour).
+	updates map[string]mesos.TaskStatus
 }
 
 // subscribe POSTs SUBSCRIBE with stream (a client without a timeout) and starts
 // reading the events; later calls go through calls.
 func subscribe(stream, calls *http.Client, base string, info mesos.FrameworkInfo) (*framework, error) {
 	call := &scheduler.Call{Type: scheduler.CallSubscribe, Subscribe: &scheduler.Subscribe{FrameworkInfo: info}}
+	if info.ID != nil {
+		// A re-subscription (failover) names the framework in the call too.
+		call.FrameworkID = info.ID
+	}
 	data, err := json.Marshal(call)
 	if err != nil {
 		return nil, fmt.Errorf("subscribe %s: %w", info.Name, err)
@@ -66,9 +79,9 @@ func subscribe(stream, calls *http.Client, base string, info mesos.FrameworkInfo
 		return nil, fmt.Errorf("subscribe %s: %s: %s", info.Name, resp.Status, strings.TrimSpace(string(b)))
 	}
 	f := &framework{
-		name: info.Name, base: base, client: calls, streamID: resp.Header.Get("Mesos-Stream-Id"),
+		name: info.Name, info: info, base: base, client: calls, streamID: resp.Header.Get("Mesos-Stream-Id"),
 		body: resp.Body, records: make(chan []byte, 1024), errs: make(chan error, 1), done: make(chan struct{}),
-		offers: map[string]inspector.Offer{},
+		offers: map[string]inspector.Offer{}, updates: map[string]mesos.TaskStatus{},
 	}
 	go f.read()
 	return f, nil
@@ -133,7 +146,7 @@ func (f *framework) events(ctx context.Context) ([]inspector.SchedulerEvent, err
 	var out []inspector.SchedulerEvent
 	if f.id != "" {
 		status, err := f.call(&scheduler.Call{Type: scheduler.CallReconcile, Reconcile: &scheduler.Reconcile{
-			Tasks: []scheduler.ReconcileTask{{TaskID: mesos.TaskID{Value: barrier}}},
+			Tasks: []scheduler.ReconcileTask{f.barrierTask(barrier)},
 		}})
 		if err != nil {
 			return nil, err
@@ -169,6 +182,9 @@ func (f *framework) events(ctx context.Context) ([]inspector.SchedulerEvent, err
 			continue
 		}
 		f.track(ev)
+		if ev.Type == "UPDATE" {
+			f.keepUpdate(rec)
+		}
 		out = append(out, ev)
 		if f.id == "" && ev.Type == "SUBSCRIBED" {
 			// The first barrier needs the framework id SUBSCRIBED carries.
@@ -189,6 +205,24 @@ func (f *framework) track(ev inspector.SchedulerEvent) {
 	case "RESCIND":
 		delete(f.offers, ev.OfferID)
 	}
+}
+
+// barrierTask is the reconciliation of the barrier task id.
+func (f *framework) barrierTask(id string) scheduler.ReconcileTask {
+	rt := scheduler.ReconcileTask{TaskID: mesos.TaskID{Value: id}}
+	if f.barrierAgent != "" {
+		rt.AgentID = &mesos.AgentID{Value: f.barrierAgent}
+	}
+	return rt
+}
+
+// keepUpdate remembers an UPDATE whose status asks for an acknowledgement.
+func (f *framework) keepUpdate(rec []byte) {
+	var ev scheduler.Event
+	if err := json.Unmarshal(rec, &ev); err != nil || ev.Update == nil || len(ev.Update.Status.UUID) == 0 {
+		return
+	}
+	f.updates[ev.Update.Status.TaskID.Value] = ev.Update.Status
 }
 
 // offerIDs returns the outstanding offer ids, sorted.

@@ -205,6 +205,33 @@ func (s *Session) run(c *Command) (string, error) {
 		return s.destroyCmd(c)
 	case "restart":
 		return s.restartCmd(c)
+	// the reliability tour's real agent
+	case "mesos-agent":
+		return s.mesosAgentCmd(c)
+	case "launch-task":
+		return s.launchTaskCmd(c)
+	case "wait-update":
+		return s.waitUpdateCmd(c)
+	case "wait-agent":
+		return s.waitAgentCmd(c)
+	case "acknowledge":
+		return s.acknowledgeCmd(c)
+	case "open-gate":
+		return s.openGateCmd(c)
+	case "crash-agent":
+		return s.crashAgentCmd(c)
+	case "restart-agent":
+		return s.restartAgentCmd(c)
+	case "restart-master":
+		return s.restartMasterCmd(c)
+	case "master-agents":
+		return s.masterAgentsCmd(c)
+	case "resubscribe":
+		return s.resubscribeCmd(c)
+	case "reconcile":
+		return s.reconcileCmd(c)
+	case "meta":
+		return s.metaCmd(c)
 	// the Marathon-like scheduler
 	case "marathon":
 		return s.marathonCmd(c)

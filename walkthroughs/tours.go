@@ -16,7 +16,9 @@ var toursFS embed.FS
 var ErrUnknownTour = errors.New("unknown tour")
 
 // TourNames lists the tours in the order they are meant to be taken.
-func TourNames() []string { return []string{"libprocess", "drf", "offers", "containerizer", "waiting"} }
+func TourNames() []string {
+	return []string{"libprocess", "drf", "offers", "containerizer", "waiting", "reliability"}
+}
 
 // Tour describes a tour for a listing.
 type Tour struct {

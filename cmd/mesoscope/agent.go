@@ -21,7 +21,8 @@ func newAgentCommand() *cobra.Command {
 	var (
 		masterAddr, ip, workDir, resources, attributes, hostname, backoff string
 		port, workers                                                     int
-		authReadonly, authReadwrite                                       bool
+		authReadonly, authReadwrite, strict                               bool
+		recoverMode                                                       string
 		httpCredentials                                                   string
 		duration                                                          time.Duration
 		traceFlags                                                        tracer.Flags
@@ -51,6 +52,9 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 			if err != nil {
 				return fmt.Errorf("agent: %w", err)
 			}
+			if recoverMode != agent.RecoverReconnect && recoverMode != agent.RecoverCleanup {
+				return fmt.Errorf("agent: --recover=%q: must be %q or %q", recoverMode, agent.RecoverReconnect, agent.RecoverCleanup)
+			}
 			if (authReadonly || authReadwrite) && len(creds) == 0 {
 				return fmt.Errorf("agent: --authenticate_http_*: no credentials to check against; give --http_credentials")
 			}
@@ -78,6 +82,7 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 				Master: mpid, WorkDir: workDir, Resources: resources, Attributes: attributes, Hostname: hostname,
 				RegistrationBackoffFactor: factor, Logger: logger,
 				AuthenticateHTTPReadonly: authReadonly, AuthenticateHTTPReadwrite: authReadwrite, HTTPCredentials: creds,
+				Recover: recoverMode, Strict: &strict,
 			})
 			if err != nil {
 				rt.Stop(context.Background())
@@ -115,6 +120,8 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 	f.StringVar(&backoff, "registration_backoff_factor", "1secs", "initial backoff of registration retries")
 	f.IntVar(&workers, "workers", 0, "worker goroutines of the runtime (0: LIBPROCESS_NUM_WORKER_THREADS, else the number of CPUs)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
+	f.StringVar(&recoverMode, "recover", agent.RecoverReconnect, "what to do with the executors a previous agent on --work_dir checkpointed: reconnect (keep them running) or cleanup (kill them and exit)")
+	f.BoolVar(&strict, "strict", true, "fail recovery on any error reading the checkpointed state (false: skip what cannot be read)")
 	f.BoolVar(&authReadonly, "authenticate_http_readonly", false, "require HTTP basic authentication for /state, /flags, /monitor/statistics, /containers and /files")
 	f.BoolVar(&authReadwrite, "authenticate_http_readwrite", false, "require HTTP basic authentication for the operator API (/api/v1)")
 	f.StringVar(&httpCredentials, "http_credentials", "", "file of HTTP credentials: JSON {\"credentials\":[{\"principal\":..,\"secret\":..}]} or 'principal secret' lines")

@@ -27,6 +27,7 @@ func TestClusterCommandFlagErrors(t *testing.T) {
 		{[]string{"agent", "--master", "127.0.0.1", "--work_dir", "x"}, "--master"},
 		{[]string{"agent", "--master", "127.0.0.1:0", "--work_dir", "x"}, "bad port"},
 		{[]string{"agent", "--master", "127.0.0.1:5050"}, "--work_dir is required"},
+		{[]string{"agent", "--master", "127.0.0.1:5050", "--work_dir", "x", "--recover", "maybe"}, "--recover"},
 		{[]string{"agent", "--master", "127.0.0.1:5050", "--work_dir", "x", "--registration_backoff_factor", "x"}, "--registration_backoff_factor"},
 	}
 	for _, tt := range tests {

@@ -22,9 +22,8 @@ type State int
 
 // Agent states.
 const (
-	// StateRecovering: recovering checkpointed state; the agent answers its
-	// endpoints with 503 meanwhile. mesoscope does not recover yet, so this
-	// lasts until Initialize.
+	// StateRecovering: recovering checkpointed state (recover.go); the agent
+	// answers its endpoints with 503 meanwhile.
 	StateRecovering State = iota
 	// StateDisconnected: not (re-)registered with the master.
 	StateDisconnected
@@ -88,13 +87,18 @@ type Agent struct {
 	stopCalls   sync.Once
 	terminated  bool // Terminate was called on the agent itself
 
+	recovered recoveredState // what New read from work_dir/meta
+	rec       *recovery      // the recovery in progress, nil once it is over
+
 	wg   sync.WaitGroup // goroutines the agent starts (containerizer signal calls)
 	done chan struct{}  // closed by Finalize
 }
 
 // New validates cfg, computes the agent's resources and attributes, creates the work
-// directory and spawns the agent on rt as slave(N). The agent starts registering with
-// cfg.Master at once (after the first random backoff).
+// directory, reads the state a previous agent checkpointed there (state::recover; a
+// strict recovery's read errors and a changed configuration are returned) and spawns
+// the agent on rt as slave(N). The agent recovers (recover.go), then starts
+// registering with cfg.Master (after the first random backoff).
 func New(rt *process.Runtime, cfg Config) (*Agent, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -142,16 +146,22 @@ func New(rt *process.Runtime, cfg Config) (*Agent, error) {
 		Resources:  mesos.ResourcesOf(total),
 		Attributes: attrs,
 	}
-	if _, err := rt.Spawn(rt.GenerateID("slave"), a); err != nil {
+	if err := a.loadState(); err != nil {
+		return nil, fmt.Errorf("agent: new: %w", err)
+	}
+	id := cfg.ID
+	if id == "" {
+		id = rt.GenerateID("slave")
+	}
+	if _, err := rt.Spawn(id, a); err != nil {
 		return nil, fmt.Errorf("agent: new: spawn: %w", err)
 	}
 	return a, nil
 }
 
-// Initialize installs the handlers, routes and metrics and starts registering
-// (Slave::initialize; recovery finds nothing, so the agent goes straight from
-// RECOVERING to DISCONNECTED and detects its one master, as Slave::__recover and
-// Slave::detected do).
+// Initialize installs the handlers, routes and metrics and starts recovering
+// (Slave::initialize then Slave::recover); once recovered the agent is DISCONNECTED
+// and detects its one master, as Slave::__recover and Slave::detected do.
 func (a *Agent) Initialize() {
 	a.startTime = a.rt.Clock().Now()
 	a.log = a.log.With("agent", a.Self().String())
@@ -163,8 +173,7 @@ func (a *Agent) Initialize() {
 		a.log.Error("Failed to spawn the files process", "err", err)
 	}
 	a.files = files
-	a.state = StateDisconnected
-	a.detected()
+	a.recover()
 }
 
 // Finalize cancels the agent's timers, closes the status update streams, detaches its
@@ -233,6 +242,28 @@ func (a *Agent) Stop(ctx context.Context, killTasks bool) error {
 	if err != nil {
 		return fmt.Errorf("agent %s: stop: %w", a.Self(), err)
 	}
+	return nil
+}
+
+// Crash stops the agent the way SIGKILL stops a mesos-agent, for tests of recovery:
+// the agent process terminates at once, dropping the events it has queued, without
+// unregistering, shutting any framework down, sending a status update or killing a
+// container. Its containerizer is closed, leaving every container running, and every
+// checkpoint stays, so that a new agent on the same work_dir (New with the same
+// Config but a different Seed, and the same ID to keep the PID) recovers its tasks.
+// Crash waits until the agent and its containerizer are gone, or ctx is done. After
+// Stop or Crash, further calls only wait.
+func (a *Agent) Crash(ctx context.Context) error {
+	a.stopCalls.Do(func() { a.rt.Terminate(a.Self(), true) })
+	if err := a.rt.Wait(ctx, a.Self()); err != nil {
+		return fmt.Errorf("agent %s: crash: %w", a.Self(), err)
+	}
+	if a.cont != nil {
+		if err := a.rt.Wait(ctx, a.contPID); err != nil {
+			return fmt.Errorf("agent %s: crash: %w", a.Self(), err)
+		}
+	}
+	a.wg.Wait()
 	return nil
 }
 

@@ -93,40 +93,50 @@ func WriteRecord(w io.Writer, rec UpdateRecord) error {
 // ReadRecords reads every record of a task.updates file. A record cut short at the
 // end of the data (an agent that died mid-write) ends the read with an error wrapping
 // io.ErrUnexpectedEOF after the complete records; a record that does not decode is an
-// error wrapping ErrCorruptRecord. It is the reader agent recovery will use
-// (slave/state.cpp readTaskState).
+// error wrapping ErrCorruptRecord. Agent recovery reads task.updates with it
+// (slave/state.cpp TaskState::recover; see state_recover.go).
 func ReadRecords(r io.Reader) ([]UpdateRecord, error) {
+	out, _, err := readRecords(r)
+	return out, err
+}
+
+// readRecords is ReadRecords that also returns the length of the complete records
+// read, where a file must be truncated to drop a torn or corrupt tail (as
+// slave/state.cpp TaskState::recover truncates task.updates).
+func readRecords(r io.Reader) ([]UpdateRecord, int64, error) {
 	var out []UpdateRecord
 	var size [4]byte
+	var valid int64
 	for i := 0; ; i++ {
 		if _, err := io.ReadFull(r, size[:]); err != nil {
 			if errors.Is(err, io.EOF) {
-				return out, nil
+				return out, valid, nil
 			}
-			return out, fmt.Errorf("agent: read status update record %d: length: %w", i, err)
+			return out, valid, fmt.Errorf("agent: read status update record %d: length: %w", i, err)
 		}
 		n := binary.NativeEndian.Uint32(size[:])
 		if n > MaxRecordBytes {
-			return out, fmt.Errorf("agent: read status update record %d: %w: length %d exceeds %d", i, ErrCorruptRecord, n, MaxRecordBytes)
+			return out, valid, fmt.Errorf("agent: read status update record %d: %w: length %d exceeds %d", i, ErrCorruptRecord, n, MaxRecordBytes)
 		}
 		body := make([]byte, n)
 		if _, err := io.ReadFull(r, body); err != nil {
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
-			return out, fmt.Errorf("agent: read status update record %d: body: %w", i, err)
+			return out, valid, fmt.Errorf("agent: read status update record %d: body: %w", i, err)
 		}
 		var rec UpdateRecord
 		if err := json.Unmarshal(body, &rec); err != nil {
-			return out, fmt.Errorf("agent: read status update record %d: %w: %w", i, ErrCorruptRecord, err)
+			return out, valid, fmt.Errorf("agent: read status update record %d: %w: %w", i, ErrCorruptRecord, err)
 		}
 		switch {
 		case rec.Type == RecordUpdate && rec.Update == nil:
-			return out, fmt.Errorf("agent: read status update record %d: %w: UPDATE without 'update'", i, ErrCorruptRecord)
+			return out, valid, fmt.Errorf("agent: read status update record %d: %w: UPDATE without 'update'", i, ErrCorruptRecord)
 		case rec.Type == RecordAck && len(rec.UUID) == 0:
-			return out, fmt.Errorf("agent: read status update record %d: %w: ACK without 'uuid'", i, ErrCorruptRecord)
+			return out, valid, fmt.Errorf("agent: read status update record %d: %w: ACK without 'uuid'", i, ErrCorruptRecord)
 		}
 		out = append(out, rec)
+		valid += 4 + int64(n)
 	}
 }
 

@@ -48,6 +48,9 @@ const (
 	MaxCompletedTasksPerExecutor = 200
 	// Version is the Mesos version the agent reports (MESOS_VERSION).
 	Version = "1.11.0"
+	// RecoverReconnect and RecoverCleanup are the values of --recover.
+	RecoverReconnect = "reconnect"
+	RecoverCleanup   = "cleanup"
 )
 
 // Config configures an agent. Fields are named after the mesos-agent flags they model
@@ -92,10 +95,34 @@ type Config struct {
 	// executor's).
 	KillGracePeriod time.Duration
 	// Seed seeds the agent's randomness (registration backoff, UUIDs); zero means
-	// a random seed.
+	// a random seed. An agent restarted over the same work_dir needs a seed of its
+	// own (or zero): with its predecessor's it would draw the same container IDs
+	// and status update UUIDs again.
 	Seed uint64
 	// Logger receives the agent's log (nil: discarded).
 	Logger *slog.Logger
+	// ID is the agent process's id (default: a fresh "slave(N)" from the runtime).
+	// A restarted mesos-agent keeps its PID, slave(1)@ip:port; an agent restarted
+	// on the same runtime (a test's crash and recovery) passes its predecessor's
+	// id to do the same.
+	ID string
+	// Recover is --recover: "reconnect" (the default) recovers the checkpointed
+	// executors of a previous agent on this work_dir and keeps running their
+	// tasks; "cleanup" kills them and terminates the agent (for an incompatible
+	// upgrade), as Mesos does.
+	Recover string
+	// Strict is --strict (nil means true, Mesos's default): with it any error
+	// reading the checkpointed state fails recovery (New returns it); without
+	// it what cannot be read is skipped and counted in slave/recovery_errors.
+	// A status update record cut short by a crash is dropped either way.
+	Strict *bool
+	// CheckpointSync fsyncs every checkpoint file and its directory, so that the
+	// checkpoints survive a crash of the machine, not only of the agent (every
+	// checkpoint is an atomic rename either way). Mesos has no such flag: its
+	// agent checkpoints with sync=false, and so does mesoscope's by default; an
+	// fsync per checkpoint costs the agent's queue milliseconds per task, and
+	// much more on a busy disk.
+	CheckpointSync bool
 	// Containerizer overrides the containerizer's configuration (--isolation as
 	// Isolation, the launch shim's argv as Shim, cgroups settings, ...). The agent
 	// fills WorkDir (when empty), AgentID and Logger (when nil); OnTransition and
@@ -113,6 +140,17 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.WorkDir == "" {
 		return cfg, fmt.Errorf("%w: 'work_dir' is required", ErrInvalidConfig)
+	}
+	switch cfg.Recover {
+	case "":
+		cfg.Recover = RecoverReconnect
+	case RecoverReconnect, RecoverCleanup:
+	default:
+		return cfg, fmt.Errorf("%w: unknown option for 'recover' flag %s; valid options are reconnect and cleanup", ErrInvalidConfig, cfg.Recover)
+	}
+	if cfg.Strict == nil {
+		strict := true
+		cfg.Strict = &strict
 	}
 	if cfg.DefaultRole == "" {
 		cfg.DefaultRole = "*"

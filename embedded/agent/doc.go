@@ -87,6 +87,40 @@
 // work_dir/meta/slaves/<agent>/frameworks/<fw>/executors/<ex>/runs/<container>/
 // tasks/<task>/task.updates for checkpointing frameworks (checkpoint.go).
 //
+// Checkpointing and recovery (state_checkpoint.go, state_recover.go, recover.go,
+// updatereplay.go) follow src/slave/paths.cpp, state.cpp and Slave::recover,
+// _recover and __recover. On registration the agent writes meta/slaves/<id>/
+// slave.info and points meta/slaves/latest at it; for frameworks with
+// FrameworkInfo.checkpoint it writes framework.info and framework.pid,
+// executor.info, executor_generated_for_command_task and runs/latest for each
+// executor, task.info for each task before it is queued or launched, task.updates
+// as its updates come and go, and executor.sentinel once the executor is removed
+// (every file an atomic rename). An agent started on that work_dir reads it back
+// in New (strict by default: an unreadable checkpoint fails New with ErrRecovery;
+// a status update record cut short by a crash is dropped and the file truncated
+// either way; a SlaveInfo that no longer matches the flags fails too, unless the
+// host rebooted, when the agent registers as a new one), then, RECOVERING, takes
+// back its agent ID and every framework with the latest run of each executor: the
+// tasks take the states of their checkpointed updates, the unacknowledged updates
+// wait in their streams, and the containerizer recovers the containers of the runs
+// not completed (re-attaching live shims, reaping those that exited meanwhile with
+// their real status, destroying unknown ones). The agent then plays its executors
+// again: it waits on every container (a task that ended while the agent was down
+// gets the update a live exit gets, "Command exited with status 3"; one whose
+// launch the crash interrupted fails with "Executor terminated"), a task still
+// STARTING whose container runs gets TASK_RUNNING, a task being killed is killed
+// again, a STAGING task the executor never got is TASK_LOST (TASK_DROPPED for
+// partition-aware frameworks), REASON_SLAVE_RESTARTED, as
+// Slave::reregisterExecutor has it. meta/boot_id is
+// checkpointed, the agent is DISCONNECTED and re-registers with its ID, frameworks,
+// executors and tasks; once the master answers, the replayed updates are sent, in
+// order. After a reboot (boot_id changed) the executors are gone: their tasks fail
+// with "Abnormal executor termination: unknown container". With
+// Config.Recover = cleanup the recovered executors are killed and the agent
+// terminates. Recovery ends with an "agent.recovered" point event (agent_id,
+// recover, executors); slave/recovery_errors counts what a non-strict recovery
+// skipped.
+//
 // Observation: every status update the agent generates is a "task.state" point
 // event (task_id, framework_id, state, reason), and every executor whose container
 // ended an "executor.terminated" event (executor_id, framework_id, container_id).
@@ -162,10 +196,29 @@
 //     only sends DEFAULT); a group for a live command executor, or a command task
 //     for a live default executor, shuts that executor down, as the executors do
 //     on an unsupported LAUNCH_GROUP or LAUNCH.
-//   - No recovery: a restarted agent registers as a new agent. The task.updates
-//     records are written (JSON record bodies instead of serialized protobuf, with
-//     Mesos's 4-byte host-endian length prefix) so recovery can be added; nothing
-//     else is checkpointed, and the containerizer is not asked to recover.
+//   - Checkpoints are JSON, not serialized protobuf: the records of task.updates
+//     keep Mesos's 4-byte host-endian length prefix with JSON bodies, the other
+//     files are plain JSON (framework.pid, boot_id and
+//     executor_generated_for_command_task are text, as in Mesos). They are not
+//     fsynced (Mesos's sync=false) unless Config.CheckpointSync is set. Besides
+//     Mesos's files the agent keeps task.group, the TaskGroupInfo of a task of a
+//     default executor (the executor's memory in Mesos), and the containerizer
+//     keeps an executor container's termination in its run's meta directory, so
+//     a task whose end the agent had not yet handled when it died still gets its
+//     true status. There are no libprocess.pid or http.marker files (no executor
+//     process), no resources, operations, volume or drain checkpoints, and no
+//     garbage collection of old runs' meta directories by the agent.
+//   - Recovery: the agent plays the executors, so there is no executor
+//     re-registration, no executor_reregistration_timeout (recovery goes on as
+//     soon as the containerizer has recovered) and no recovery_timeout; only
+//     --reconfiguration_policy=equal. A kill in progress is resumed only for a
+//     task that reached TASK_KILLING (frameworks with TASK_KILLING_STATE), with
+//     its full grace; a recovered group child's max_completion_time is not armed
+//     again. With --recover=cleanup the executors are killed as a framework
+//     shutdown kills them (no status updates). A fresh agent (no checkpointed ID)
+//     leaves containers of an earlier agent on its runtime directory alone. A
+//     recovered agent keeps its PID only if Config.ID names it (mesoscope
+//     agent's slave(1)@ip:port does), and needs a Seed of its own.
 //   - The master is fixed (no ZooKeeper detector). A ping timeout or the EXITED
 //     event of the link to the master makes a registered agent DISCONNECTED and
 //     re-register, as a re-detection would; Mesos's Slave::exited only logs.
@@ -189,5 +242,6 @@
 //     /files/debug, not /files/download.
 //   - One files process and one set of slave/* metrics per runtime: a second agent
 //     on a runtime shares the files process and keeps its counters unpublished.
-//   - Stop(ctx, killTasks) stands in for signals; see Stop.
+//   - Stop(ctx, killTasks) stands in for signals; see Stop. Crash stops the agent
+//     as SIGKILL would, for tests of recovery.
 package agent

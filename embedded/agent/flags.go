@@ -46,10 +46,10 @@ func (a *Agent) flags() map[string]string {
 		"launcher":                       "posix",
 		"master":                         a.master.String(),
 		"port":                           strconv.Itoa(int(a.Self().Address.Port())),
-		"recover":                        "reconnect",
+		"recover":                        c.Recover,
 		"registration_backoff_factor":    formatDuration(c.RegistrationBackoffFactor),
 		"runtime_dir":                    runtimeDir,
-		"strict":                         "true",
+		"strict":                         strconv.FormatBool(c.Strict == nil || *c.Strict),
 		"work_dir":                       c.WorkDir,
 	}
 	if c.Resources != "" {

@@ -319,11 +319,13 @@ func (a *Agent) executorOf(frameworkID, executorID string) *executor {
 	return f.executors[executorID]
 }
 
-// removeExecutor is Slave::removeExecutor: the terminated executor moves to its
-// framework's completed executors. Its sandbox stays attached to /files (in Mesos
-// until the sandbox is garbage collected) until it falls out of the bounded list of
-// completed executors.
+// removeExecutor is Slave::removeExecutor: the terminated executor's run is marked
+// completed (executor.sentinel, for checkpointing frameworks) and the executor moves
+// to its framework's completed executors. Its sandbox stays attached to /files (in
+// Mesos until the sandbox is garbage collected) until it falls out of the bounded
+// list of completed executors.
 func (a *Agent) removeExecutor(f *framework, e *executor) {
+	a.checkpointSentinel(f, e)
 	e.killTimer.Stop()
 	delete(f.executors, e.id)
 	f.completedExecutors = append(f.completedExecutors, e)

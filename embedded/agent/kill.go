@@ -213,7 +213,8 @@ func (a *Agent) shutdownExecutorMessage(from process.PID, msg mesos.ShutdownExec
 	a.shutdownExecutor(f, e)
 }
 
-// updateFramework handles UpdateFrameworkMessage: the framework's new info and v0 PID.
+// updateFramework handles UpdateFrameworkMessage: the framework's new info and v0 PID,
+// checkpointed again as Slave::updateFramework does.
 func (a *Agent) updateFramework(from process.PID, msg mesos.UpdateFrameworkMessage) {
 	if from != a.master {
 		a.log.Warn("Ignoring update framework message: not from the registered master", "from", from.String())
@@ -229,6 +230,7 @@ func (a *Agent) updateFramework(from process.PID, msg mesos.UpdateFrameworkMessa
 	if msg.FrameworkInfo != nil {
 		f.info = *msg.FrameworkInfo
 	}
+	a.checkpointFramework(f)
 }
 
 // shutdownMessage handles ShutdownMessage (Slave::shutdown from the master): the

@@ -33,6 +33,7 @@ type metrics struct {
 	tasksKilled              counter
 	tasksLost                counter
 	tasksGone                counter
+	recoveryErrors           counter
 }
 
 // taskTerminated counts a task reaching a terminal state (Executor::updateTaskState).
@@ -74,6 +75,7 @@ func (a *Agent) initMetrics() {
 	m.tasksKilled = newCounter("slave/tasks_killed")
 	m.tasksLost = newCounter("slave/tasks_lost")
 	m.tasksGone = newCounter("slave/tasks_gone")
+	m.recoveryErrors = newCounter("slave/recovery_errors")
 
 	gauge := func(name string, fn func() float64) {
 		if err := reg.NewPullGauge(name, a.Self(), fn); err == nil {

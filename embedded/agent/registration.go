@@ -179,6 +179,7 @@ func (a *Agent) registered(from process.PID, msg mesos.SlaveRegisteredMessage) {
 		id := msg.SlaveID
 		a.info.ID = &id
 		a.m.setRegistered(true)
+		a.checkpointAgentInfo()
 		a.ensureContainerizer()
 		a.resumeUpdates()
 		a.resetPingTimer()

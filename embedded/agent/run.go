@@ -132,6 +132,7 @@ func (a *Agent) ensureFramework(info mesos.FrameworkInfo, pid string) *framework
 		}
 	}
 	a.frameworks[id] = f
+	a.checkpointFramework(f)
 	return f
 }
 
@@ -188,6 +189,7 @@ func (a *Agent) run(fw mesos.FrameworkInfo, pid string, exec mesos.ExecutorInfo,
 			return
 		}
 		e.launchedTasks[task.TaskID.Value] = createTask(task, mesos.TaskStaging, f.id, e.id)
+		a.checkpointTask(f, e, e.launchedTasks[task.TaskID.Value])
 		if e.defaultExec {
 			// DefaultExecutor::received: "LAUNCH event is not supported", and it
 			// shuts down; the task fails with the executor.
@@ -218,5 +220,7 @@ func (a *Agent) run(fw mesos.FrameworkInfo, pid string, exec mesos.ExecutorInfo,
 	}
 	e.launchedTasks[e.taskID] = createTask(task, mesos.TaskStaging, f.id, e.id)
 	f.executors[e.id] = e
+	a.checkpointExecutor(f, e)
+	a.checkpointTask(f, e, e.launchedTasks[e.taskID])
 	a.launchExecutor(f, e, task)
 }

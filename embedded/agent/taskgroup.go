@@ -109,6 +109,7 @@ func (a *Agent) runGroup(fw mesos.FrameworkInfo, exec mesos.ExecutorInfo, group 
 			// shuts down; the group's tasks fail with it.
 			for _, t := range g.tasks {
 				e.launchedTasks[t.TaskID.Value] = createTask(t, mesos.TaskStaging, f.id, e.id)
+				a.checkpointTask(f, e, e.launchedTasks[t.TaskID.Value])
 			}
 			a.log.Error("Command executor does not support LAUNCH_GROUP; shutting it down", "executor", e.id)
 			a.shutdownExecutor(f, e)
@@ -134,13 +135,19 @@ func (a *Agent) runGroup(fw mesos.FrameworkInfo, exec mesos.ExecutorInfo, group 
 		children:        map[string]*child{},
 	}
 	f.executors[e.id] = e
+	a.checkpointExecutor(f, e)
 	a.queueOrLaunch(f, e, g)
 	a.launchDefaultExecutor(f, e)
 }
 
-// queueOrLaunch is __run's hand-over of a group: queued while the executor registers
-// (Executor::enqueueTaskGroup), launched by a running one.
+// queueOrLaunch is __run's hand-over of a group: its tasks are checkpointed
+// (Executor::checkpointTask, with the group itself in task.group), then queued while
+// the executor registers (Executor::enqueueTaskGroup) or launched by a running one.
 func (a *Agent) queueOrLaunch(f *framework, e *executor, g *taskGroup) {
+	for _, t := range g.tasks {
+		a.checkpointTask(f, e, createTask(t, mesos.TaskStaging, f.id, e.id))
+	}
+	a.checkpointTaskGroup(f, e, g)
 	if e.state == executorRegistering {
 		for _, t := range g.tasks {
 			e.queuedTasks[t.TaskID.Value] = t

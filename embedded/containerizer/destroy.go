@@ -127,8 +127,11 @@ func (m *Mesos) runDestroy(ct *container, children []*container) {
 				m.log.Error("Failed to checkpoint nested container's termination state", "container", ct.key, "err", err)
 			}
 		}
-	} else if err := os.RemoveAll(runtime); err != nil {
-		m.log.Warn("Failed to remove the runtime directory", "container", ct.key, "err", err)
+	} else {
+		m.checkpointRunTermination(ct, term)
+		if err := os.RemoveAll(runtime); err != nil {
+			m.log.Warn("Failed to remove the runtime directory", "container", ct.key, "err", err)
+		}
 	}
 
 	if !ct.id.HasParent() && ct.directory != "" {
@@ -168,7 +171,13 @@ func stopAll(ts []Timer) {
 // readStatus reads the status the shim checkpointed, like
 // MesosContainerizerProcess::reap: absent or empty means the shim itself
 // was killed before it could write it, reported as W_EXITCODE(0, SIGKILL).
+// A shim that exited without starting the task (the agent died, or gave
+// up, before the go byte; it leaves the unstarted marker) has no status:
+// what it wrote is its own exit, not the task's.
 func (m *Mesos) readStatus(ct *container) *int32 {
+	if _, err := os.Stat(filepath.Join(m.lay.runtimePath(ct.id), unstartedFile)); err == nil {
+		return nil
+	}
 	v, ok, err := readInt(filepath.Join(m.lay.runtimePath(ct.id), statusFile))
 	if err != nil {
 		m.log.Warn("Failed to get container status", "container", ct.key, "err", err)
@@ -196,12 +205,16 @@ func (m *Mesos) signalShim(ct *container, sig syscall.Signal) {
 }
 
 // waitReady blocks until the shim has installed its signal handlers (it
-// closes the ready pipe) or exited.
+// closes the ready pipe) or exited. A recovered shim has no ready pipe any
+// more: see waitRecoveredShim.
 func (m *Mesos) waitReady(ct *container) {
 	m.mu.Lock()
-	r := ct.ready
+	r, recovered, pid, exited := ct.ready, ct.recovered, ct.pid, ct.exited
 	m.mu.Unlock()
 	if r == nil {
+		if recovered && pid > 0 {
+			waitRecoveredShim(pid, exited)
+		}
 		return
 	}
 	var b [1]byte
@@ -443,5 +456,26 @@ func (m *Mesos) recordCompletedLocked(key string, t Termination) {
 	for len(m.order) > maxCompleted {
 		delete(m.completed, m.order[0])
 		m.order = m.order[1:]
+	}
+}
+
+// checkpointRunTermination keeps the termination of an executor's container
+// with the executor run's checkpoints (work_dir/meta/slaves/<agent>/
+// frameworks/<fw>/executors/<ex>/runs/<id>/termination, next to pids/) before
+// its runtime directory, and with it the status the shim wrote, goes: an agent
+// that dies before handling the termination finds the task's true status
+// there once it has recovered (Mesos's executor, a process of its own, would
+// have reported it instead).
+func (m *Mesos) checkpointRunTermination(ct *container, term Termination) {
+	if ct.config.FrameworkID == "" {
+		return
+	}
+	b, err := json.Marshal(term)
+	if err != nil {
+		return
+	}
+	run := filepath.Dir(filepath.Dir(m.lay.forkedPidPath(ct.config.FrameworkID, ct.config.ExecutorID, ct.id)))
+	if err := checkpoint(filepath.Join(run, terminationFile), b); err != nil {
+		m.log.Error("Failed to checkpoint the termination of an executor's container", "container", ct.key, "err", err)
 	}
 }

@@ -63,6 +63,15 @@
 // executors/<ex>/runs/<id>/pids/forked.pid, and work_dir/meta/boot_id
 // detects reboots. Recover re-attaches live shims via pidfd_open, destroys
 // the exited ones (reporting the checkpointed status) and destroys orphans.
+// A recovered shim has lost its ready pipe: a signal for it waits until it
+// has forked its task (so its handlers are installed), and a zombie shim of
+// this process is watched until it can be reaped. Before the runtime
+// directory of an executor's container goes, its termination is kept in the
+// run's meta directory (runs/<id>/termination, ours): an agent that died
+// before handling it reads the task's true status there once recovered. A
+// shim that exits without starting its task (the agent died, or gave up,
+// before the go byte) leaves an "unstarted" marker next to its status: its
+// container's termination then has no status, the task never having run.
 //
 // # Isolators, usage and limits
 //

@@ -349,7 +349,9 @@ func (m *Mesos) buildLaunchInfo(ct *container, cred *credential) launchInfo {
 	for _, k := range keys {
 		envv = append(envv, k+"="+env[k])
 	}
-	info := launchInfo{Env: envv, Dir: ct.directory, StatusPath: filepath.Join(m.lay.runtimePath(ct.id), statusFile)}
+	runtime := m.lay.runtimePath(ct.id)
+	info := launchInfo{Env: envv, Dir: ct.directory, StatusPath: filepath.Join(runtime, statusFile),
+		UnstartedPath: filepath.Join(runtime, unstartedFile)}
 	if c.Shell {
 		info.Path = "/bin/sh"
 		info.Argv = []string{"sh", "-c", c.Value}

@@ -16,6 +16,7 @@ const (
 	containersDir       = "containers"        // CONTAINERS_DIR / CONTAINER_DIRECTORY
 	pidFile             = "pid"               // containerizer::paths::PID_FILE
 	statusFile          = "status"            // STATUS_FILE: raw wait status, written by the shim
+	unstartedFile       = "unstarted"         // ours: the shim exited without starting the task
 	configFile          = "config"            // CONTAINER_CONFIG_FILE (JSON here, protobuf in Mesos)
 	terminationFile     = "termination"       // TERMINATION_FILE (nested containers)
 	standaloneMarker    = "standalone.marker" // STANDALONE_MARKER_FILE

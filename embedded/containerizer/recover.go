@@ -104,13 +104,16 @@ func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
 			st, err := readStat(int(pid))
 			if err == nil && st.StartTime == uint64(start) {
 				f.child = st.PPID == self
-				if st.State != 'Z' {
+				if st.State != 'Z' || f.child {
+					// Our own zombie is watched like a live shim: its leader
+					// may show Z while its other threads still exit, when it
+					// cannot be reaped yet; the reaper reaps it once its pidfd
+					// says the whole process is gone.
 					if fd, err := pidfdOpen(int(pid)); err == nil {
 						f.pidfd, f.alive = fd, true
+					} else if f.child {
+						syscall.Wait4(int(pid), nil, syscall.WNOHANG, nil)
 					}
-				} else if f.child {
-					// Our own zombie (we are its subreaper): reap it.
-					syscall.Wait4(int(pid), nil, syscall.WNOHANG, nil)
 				}
 			}
 		}

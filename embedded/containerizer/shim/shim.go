@@ -40,6 +40,10 @@ type LaunchInfo struct {
 	Dir string `json:"dir"`
 	// StatusPath is where the shim checkpoints the task's raw wait status.
 	StatusPath string `json:"status_path"`
+	// UnstartedPath, when set, is a file the shim creates when it exits
+	// without having started the task (the go byte never came): its status
+	// is then not a status of the task.
+	UnstartedPath string `json:"unstarted_path,omitempty"`
 	// UID, GID and Groups switch the task's user when set.
 	UID    *uint32  `json:"uid,omitempty"`
 	GID    *uint32  `json:"gid,omitempty"`
@@ -118,6 +122,11 @@ func Run(spec string, stderr io.Writer) int {
 	_, err = io.ReadFull(pipe, b[:])
 	pipe.Close()
 	if err != nil {
+		if info.UnstartedPath != "" {
+			if f, err := os.Create(info.UnstartedPath); err == nil {
+				f.Close()
+			}
+		}
 		select {
 		case sig := <-sigs:
 			writeStatus(signalStatus(sig.(syscall.Signal)))
