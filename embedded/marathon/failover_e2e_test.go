@@ -62,21 +62,26 @@ func TestSchedulerFailover(t *testing.T) {
 	}
 }
 
-// Marathon reconnects to a restarted master (in-memory registry) with its
-// framework id; the agents reregister with their tasks; reconciliation
-// finds every task still running, and nothing is relaunched.
+// Marathon reconnects to a restarted master (registry under --work_dir) with
+// its framework id; the agents reregister with their tasks; reconciliation
+// finds every task still running, and nothing is relaunched. With the
+// registry the new master knows the agents it waits for and does not answer
+// a reconciliation of their tasks before they are back (Master::reconcile,
+// case 2); with an in-memory registry the answer would race the agents'
+// reregistration, as it does in Mesos.
 func TestMasterRestartReconcile(t *testing.T) {
 	mln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	maddr := mln.Addr().String()
+	masterDir := t.TempDir()
 	startMaster := func(ln net.Listener) *process.Runtime {
 		rt, err := process.New(process.Config{Listener: ln, Delegate: master.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := master.New(rt, master.Config{AllocationInterval: 100 * time.Millisecond}); err != nil {
+		if _, err := master.New(rt, master.Config{AllocationInterval: 100 * time.Millisecond, WorkDir: masterDir}); err != nil {
 			t.Fatal(err)
 		}
 		return rt
