@@ -97,7 +97,10 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 			}
 			rt.Handle("/mesoscope/v1/spans", spans)
 			fmt.Fprintf(cmd.OutOrStdout(), "mesoscope agent at http://%s registering with %s (work_dir %s)\n", ln.Addr(), mpid, workDir)
-			return waitAndStop(cmd.Context(), duration, func(ctx context.Context) error {
+			// The agent also ends on its own: after a --recover=cleanup run (exit 0),
+			// when the master shuts it down, and when its recovery fails, which makes
+			// a mesos-agent exit with EXIT_FAILURE (Slave::__recover).
+			err = waitAndStopUnless(cmd.Context(), duration, a.Done(), func(ctx context.Context) error {
 				err := a.Stop(ctx, true)
 				if serr := rt.Stop(ctx); err == nil {
 					err = serr
@@ -107,6 +110,10 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 				}
 				return err
 			})
+			if aerr := a.Err(); aerr != nil {
+				return fmt.Errorf("agent: %w", aerr)
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mesoscope/mesoscope/embedded/cluster"
 	"github.com/mesoscope/mesoscope/tracer"
@@ -29,7 +30,15 @@ func newLocalCommand() *cobra.Command {
 		duration   time.Duration
 		mf         masterFlags
 		traceFlags tracer.Flags
+		processes  bool
+		restart    bool
 	)
+	// The master's and the tracer's flags are kept in flag sets of their own so
+	// that --processes can hand the ones the user set to the children.
+	mset := pflag.NewFlagSet("master", pflag.ContinueOnError)
+	mf.register(mset)
+	tset := pflag.NewFlagSet("tracer", pflag.ContinueOnError)
+	traceFlags.Register(tset)
 	cmd := &cobra.Command{
 		Use:   "local",
 		Short: "Run a master and --num_agents agents in this process (like mesos-local)",
@@ -41,7 +50,14 @@ sandboxes under /files. Tasks run as real processes through the Mesos-style cont
 in sandboxes under --work_dir/agent-N.
 
 On SIGINT or SIGTERM the agents kill their tasks (an in-process cluster's containers would
-otherwise outlive it) and the cluster stops.`,
+otherwise outlive it) and the cluster stops.
+
+With --processes the master and each agent are separate OS processes instead ("mesoscope
+master" and "mesoscope agent" children, exchanging libprocess messages over HTTP), the
+master on --port with --work_dir/master and agent N on --port+N with --work_dir/agent-N,
+each logging to --work_dir/<name>.log. Like a service manager, local restarts a child that
+dies (--restart): kill -9 an agent and it recovers its running tasks from its checkpoints;
+kill the master and it recovers its registry and the agents reregister.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if numAgents < 1 || numAgents > 1000 {
@@ -55,6 +71,23 @@ otherwise outlive it) and the cluster stops.`,
 				if workDir, err = os.MkdirTemp("", "mesoscope-local-"); err != nil {
 					return fmt.Errorf("local: --work_dir: %w", err)
 				}
+			}
+			if processes {
+				p, master, agents, err := newProcCluster(cmd.OutOrStdout(), workDir, ip, port, numAgents, workers, resources, attributes, mset, tset, restart)
+				if err != nil {
+					return err
+				}
+				ctx, cancel := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+				defer cancel()
+				if duration > 0 {
+					var c context.CancelFunc
+					ctx, c = context.WithTimeout(ctx, duration)
+					defer c()
+				}
+				return runProcesses(ctx, p, master, agents)
+			}
+			if cmd.Flags().Changed("restart") {
+				return fmt.Errorf("local: --restart: only with --processes (in-process agents are not restarted)")
 			}
 			ln, err := listen(ip, port)
 			if err != nil {
@@ -107,8 +140,10 @@ otherwise outlive it) and the cluster stops.`,
 	f.StringVar(&attributes, "attributes", "", "each agent's attributes, e.g. 'rack:r1;zone:a'")
 	f.IntVar(&workers, "workers", 0, "worker goroutines of the runtime (0: LIBPROCESS_NUM_WORKER_THREADS, else the number of CPUs)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
-	mf.register(f)
-	traceFlags.Register(f)
+	f.BoolVar(&processes, "processes", false, "run the master and each agent as separate OS processes (children of this one)")
+	f.BoolVar(&restart, "restart", true, "with --processes: start a child that dies again, on its port and work_dir")
+	f.AddFlagSet(mset)
+	f.AddFlagSet(tset)
 	return cmd
 }
 
@@ -123,6 +158,12 @@ func printClusterURLs(out interface{ Write([]byte) (int, error) }, base string) 
 // waitAndStop blocks until SIGINT/SIGTERM (or duration) and then stops
 // with a bounded grace.
 func waitAndStop(parent context.Context, duration time.Duration, stop func(context.Context) error) error {
+	return waitAndStopUnless(parent, duration, nil, stop)
+}
+
+// waitAndStopUnless is waitAndStop that also stops when done is closed (the
+// component ended on its own, e.g. an agent whose recovery failed).
+func waitAndStopUnless(parent context.Context, duration time.Duration, done <-chan struct{}, stop func(context.Context) error) error {
 	ctx, cancel := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	if duration > 0 {
@@ -130,7 +171,10 @@ func waitAndStop(parent context.Context, duration time.Duration, stop func(conte
 		ctx, c = context.WithTimeout(ctx, duration)
 		defer c()
 	}
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-done:
+	}
 	stopCtx, c := context.WithTimeout(context.Background(), 30*time.Second)
 	defer c()
 	if err := stop(stopCtx); err != nil {

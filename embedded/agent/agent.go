@@ -90,8 +90,9 @@ type Agent struct {
 	recovered recoveredState // what New read from work_dir/meta
 	rec       *recovery      // the recovery in progress, nil once it is over
 
-	wg   sync.WaitGroup // goroutines the agent starts (containerizer signal calls)
-	done chan struct{}  // closed by Finalize
+	wg      sync.WaitGroup // goroutines the agent starts (containerizer signal calls)
+	done    chan struct{}  // closed by Finalize
+	exitErr error          // why the agent terminated on its own (Err); set before done closes
 }
 
 // New validates cfg, computes the agent's resources and attributes, creates the work
@@ -287,8 +288,22 @@ func (a *Agent) forceShutdown() {
 }
 
 // Done is closed when the agent process has terminated (after Stop, a
-// ShutdownMessage, or the runtime stopping).
+// ShutdownMessage, the end of a --recover=cleanup run, a failed recovery, or
+// the runtime stopping).
 func (a *Agent) Done() <-chan struct{} { return a.done }
+
+// Err returns, once Done is closed, why the agent terminated if it failed: a
+// recovery that could not complete (wrapping ErrRecovery), which makes a
+// mesos-agent exit with EXIT_FAILURE (Slave::__recover). It is nil for every
+// other end, and before Done is closed.
+func (a *Agent) Err() error {
+	select {
+	case <-a.done:
+		return a.exitErr
+	default:
+		return nil
+	}
+}
 
 // ensureContainerizer spawns the agent's containerizer once the agent has an ID (it
 // names sandboxes and checkpoints after it).

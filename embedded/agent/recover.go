@@ -151,6 +151,7 @@ func (a *Agent) recover() {
 // terminates, leaving the containers running and the checkpoints in place.
 func (a *Agent) recoveryFailed(err error) {
 	a.log.Error("Failed to perform recovery", "err", err)
+	a.exitErr = err
 	a.rec = nil
 	if !a.terminated {
 		a.terminated = true

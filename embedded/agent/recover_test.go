@@ -731,6 +731,9 @@ func TestRecoverCleanup(t *testing.T) {
 	if n := len(e.master.reregistrations()); n != 0 {
 		t.Errorf("reregistrations in cleanup mode = %d, want 0", n)
 	}
+	if err := a.Err(); err != nil {
+		t.Errorf("Err() after a cleanup run = %v, want nil (a clean exit)", err)
+	}
 	if _, err := os.Stat(filepath.Join(e.work, "meta", "slaves", "S0", "frameworks", "fw", "executors", "t1", "runs", cid, "executor.sentinel")); err != nil {
 		t.Errorf("executor.sentinel after cleanup: %v", err)
 	}
@@ -777,3 +780,36 @@ func TestRecoverTaskGroup(t *testing.T) {
 }
 
 func describeTask(u mesos.StatusUpdate) string { return u.Status.TaskID.Value + " " + describe(u) }
+
+// A recovery that fails after the agent started (here the containerizer cannot read
+// its runtime directory) terminates the agent with an error wrapping ErrRecovery, as
+// Slave::__recover exits with EXIT_FAILURE; Err reports it once Done is closed.
+func TestRecoverFailureEndsAgent(t *testing.T) {
+	e := newRecoveryEnv(t)
+	e.runningTask(t, checkpointing("fw"), "t1", filepath.Join(t.TempDir(), "gate"), 0)
+	cid := e.containerOf(t, "fw", "t1")
+	if err := e.agent.Err(); err != nil {
+		t.Errorf("Err() of a running agent = %v, want nil", err)
+	}
+	e.crash()
+	killShim(t, e.work, cid)
+	containers := filepath.Join(e.work, "run", "containers")
+	if err := os.RemoveAll(containers); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(containers, []byte("not a directory"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.startAgain(nil)
+	if err != nil {
+		t.Fatalf("New() = %v, want the failure to come from the containerizer's recovery", err)
+	}
+	select {
+	case <-a.Done():
+	case <-time.After(waitFor):
+		t.Fatal("agent whose recovery failed did not terminate")
+	}
+	if err := a.Err(); !errors.Is(err, ErrRecovery) || !strings.Contains(err.Error(), "containerizer") {
+		t.Errorf("Err() = %v, want an ErrRecovery naming the containerizer", err)
+	}
+}

@@ -122,7 +122,7 @@ func startDemo(cfg DemoConfig, mln net.Listener) (*Demo, error) {
 	for i, spec := range demoWorkload() {
 		f := &demoFramework{spec: spec, log: logger.With("framework", spec.name), rng: rand.New(rand.NewPCG(seed, uint64(i))), scale: scale,
 			running: map[string]bool{}}
-		c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: spec.info(), AutoAck: true, Logger: f.log})
+		c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: spec.info(), AutoAck: true, DeduplicateUpdates: true, Logger: f.log})
 		if err != nil {
 			d.stopFrameworks()
 			_ = l.Stop(context.Background(), true)

@@ -128,7 +128,12 @@ func TestMasterRestartReconcile(t *testing.T) {
 			t.Errorf("stop master: %v", err)
 		}
 	})
-	e := &e2e{t: t, cfg: fastConfig(marathon.Config{Master: "http://" + maddr, ReconciliationInitialDelay: 3 * time.Second})}
+	e := &e2e{t: t, cfg: fastConfig(marathon.Config{Master: "http://" + maddr, ReconciliationInitialDelay: 3 * time.Second,
+		// As Marathon's --reconciliation_interval does (600 s by default): an
+		// agent that has not reregistered yet when a reconciliation runs gets its
+		// tasks no answer (Master::reconcile), so a later one must come. Under
+		// load the agents can take longer than the initial delay.
+		ReconciliationInterval: 5 * time.Second})}
 	e.startMarathon()
 	e.mustCall("POST", "/v2/apps", `{"id": "/survivor", "cmd": "sleep 600", "cpus": 0.1, "mem": 16, "instances": 2}`, 201, nil)
 	before := e.waitDeployed("/survivor", 2, 60*time.Second)

@@ -152,6 +152,9 @@ func (m *Marathon) Start(ctx context.Context) error {
 	client, err := schedclient.New(schedclient.Config{
 		Master: m.cfg.Master, Framework: m.frameworkInfo(m.core.frameworkID), HTTPClient: m.cfg.HTTPClient,
 		Logger: m.log, Rand: rand.New(rand.NewPCG(m.cfg.Seed, 1)),
+		// Marathon's task tracker ignores an update it has already processed;
+		// here the client keeps Mesos's retries of acknowledged updates back.
+		DeduplicateUpdates: true,
 	})
 	if err != nil {
 		return fmt.Errorf("marathon: start: %w", err)

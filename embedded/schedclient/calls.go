@@ -67,6 +67,13 @@ func (c *Client) Acknowledge(ctx context.Context, status *mesos.TaskStatus) erro
 	if status.AgentID != nil {
 		agentID = *status.AgentID
 	}
+	if c.dedup != nil {
+		// Whatever this call's outcome, the framework has processed the update:
+		// a retry is acknowledged again by the client (suppressRetry).
+		c.mu.Lock()
+		c.dedup.acknowledged(status)
+		c.mu.Unlock()
+	}
 	return c.Call(ctx, &scheduler.Call{Type: scheduler.CallAcknowledge, Acknowledge: &scheduler.Acknowledge{
 		AgentID: agentID, TaskID: status.TaskID, UUID: status.UUID,
 	}})

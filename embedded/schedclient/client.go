@@ -48,6 +48,7 @@ type Client struct {
 	headers        http.Header
 	callTimeout    time.Duration
 	autoAck        bool
+	dedup          *dedup // nil without Config.DeduplicateUpdates; guarded by mu
 	missed         int
 	backoffInitial time.Duration
 	backoffMax     time.Duration
@@ -91,6 +92,7 @@ func New(cfg Config) (*Client, error) {
 		{"backoff initial", int64(cfg.BackoffInitial)},
 		{"backoff max", int64(cfg.BackoffMax)},
 		{"max event size", int64(cfg.MaxEventSize)},
+		{"dedup terminal tasks", int64(cfg.DedupTerminalTasks)},
 	} {
 		if d.v < 0 {
 			return nil, fmt.Errorf("schedclient: config: %s: negative value %d", d.name, d.v)
@@ -108,6 +110,9 @@ func New(cfg Config) (*Client, error) {
 		clock:          cfg.Clock,
 		rand:           cfg.Rand,
 		log:            cfg.Logger,
+	}
+	if cfg.DeduplicateUpdates {
+		c.dedup = newDedup(cmp.Or(cfg.DedupTerminalTasks, DefaultDedupTerminalTasks))
 	}
 	if c.backoffMax < c.backoffInitial {
 		return nil, fmt.Errorf("schedclient: config: backoff max %v is below backoff initial %v", c.backoffMax, c.backoffInitial)

@@ -74,6 +74,20 @@ type Config struct {
 	// explicitly (Client.Acknowledge) once they have processed an update.
 	AutoAck bool
 
+	// DeduplicateUpdates makes Run hand each status update to handle once.
+	// Mesos delivers updates at least once: an acknowledgement lost with a
+	// master or an agent makes the agent send the update again, with the same
+	// uuid. With DeduplicateUpdates, a retry of an update the framework
+	// acknowledged through this client (Acknowledge or AutoAck, whether or not
+	// that call succeeded) is acknowledged again and not handed on;
+	// DuplicateUpdates counts them. The C++ scheduler library
+	// has no such option: its frameworks deduplicate themselves.
+	DeduplicateUpdates bool
+	// DedupTerminalTasks bounds how many ended tasks the deduplicator
+	// remembers (DefaultDedupTerminalTasks if 0); running tasks are always
+	// remembered.
+	DedupTerminalTasks int
+
 	// MissedHeartbeats is how many heartbeat intervals (SUBSCRIBED's
 	// heartbeat_interval_seconds) may pass without an event before Run
 	// drops the stream and re-subscribes (DefaultMissedHeartbeats if 0).

@@ -66,6 +66,12 @@
 //   - Acknowledgements are explicit, as in the v1 API. Config.AutoAck
 //     acknowledges UPDATE events that carry a uuid after handle returns,
 //     like the old driver's implicit acknowledgements.
+//   - Mesos delivers status updates at least once (an acknowledgement lost
+//     with a master or an agent makes the agent resend the update, same
+//     uuid). Config.DeduplicateUpdates makes delivery to handle exactly once
+//     for updates acknowledged through the client: their retries are
+//     acknowledged again and kept back (dedup.go). The library leaves this
+//     to the framework.
 //   - A TEARDOWN answered 202 ends Run with nil, and later calls to Run
 //     return ErrTornDown.
 package schedclient

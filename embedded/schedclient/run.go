@@ -133,6 +133,10 @@ func (c *Client) session(ctx context.Context, handle func(context.Context, *sche
 		case !subscribed:
 			return false, false, fmt.Errorf("schedclient: event stream: first event is %s, want SUBSCRIBED", ev.Type)
 		}
+		if ev.Type == scheduler.EventUpdate && ev.Update != nil && c.suppressRetry(ctx, &ev.Update.Status) {
+			watchdog.Reset(timeout)
+			continue
+		}
 		handle(ctx, ev)
 		if c.autoAck && ev.Type == scheduler.EventUpdate && ev.Update != nil {
 			c.autoAcknowledge(ctx, &ev.Update.Status)
