@@ -12,24 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fail() { echo "tui e2e: $*" >&2; exit 1; }
-
-command -v tmux >/dev/null 2>&1 || fail "tmux is not installed (apt-get install tmux)"
-command -v go >/dev/null 2>&1 || fail "go is not on the PATH"
-
-work=$(mktemp -d)
-session="mesoscope-e2e-$$"
-
-echo "tui e2e: building mesoscope"
-go build -o "$work/mesoscope" ./cmd/mesoscope
-
-# One tmux server of our own (-L), so a user's sessions are never touched.
-tm() { tmux -L "$session" "$@"; }
-cleanup() {
-  tm kill-server 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+E2E_NAME="tui e2e"
+E2E_SESSION="mesoscope-e2e-$$"
+# shellcheck source=.ci/tmux_lib.sh
+. .ci/tmux_lib.sh
 
 pane=""
 screen() { tm capture-pane -p -t "$pane"; }

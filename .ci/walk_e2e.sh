@@ -9,24 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fail() { echo "walk e2e: $*" >&2; exit 1; }
-
-command -v tmux >/dev/null 2>&1 || fail "tmux is not installed (apt-get install tmux)"
-command -v go >/dev/null 2>&1 || fail "go is not on the PATH"
-
-work=$(mktemp -d)
-session="mesoscope-walk-e2e-$$"
-
-echo "walk e2e: building mesoscope"
-go build -o "$work/mesoscope" ./cmd/mesoscope
-
-# One tmux server of our own (-L), so a user's sessions are never touched.
-tm() { tmux -L "$session" "$@"; }
-cleanup() {
-  tm kill-server 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+E2E_NAME="walk e2e"
+E2E_SESSION="mesoscope-walk-e2e-$$"
+# shellcheck source=.ci/tmux_lib.sh
+. .ci/tmux_lib.sh
 
 pane="walk:0"
 # The whole pane, scrollback included: a step is longer than the screen.

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"slices"
@@ -43,35 +41,25 @@ func TestAgentKill9Loop(t *testing.T) {
 	if testing.Short() {
 		loops = 3
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool to build the mesoscope binary")
-	}
 	started := time.Now()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "mesoscope")
-	build := exec.Command(goTool, "build", "-o", bin, "github.com/mesoscope/mesoscope/cmd/mesoscope")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	built := time.Since(started)
 
 	// Killed agents leave their tasks' shims behind; as a subreaper this test adopts
 	// them (this machine's init does not reap) and reaps them once they exit.
 	reaper := newAFReaper(t)
 
-	masterPort, agentPort := afFreePort(t), afFreePort(t)
+	masterPort, agentPort := freePort(t), freePort(t)
 	base := "http://127.0.0.1:" + strconv.Itoa(masterPort)
-	master := afStart(t, reaper, bin, filepath.Join(dir, "master.log"), "master", "--ip", "127.0.0.1", "--port", strconv.Itoa(masterPort),
+	master := startProc(t, reaper, filepath.Join(dir, "master.log"), "master", "--ip", "127.0.0.1", "--port", strconv.Itoa(masterPort),
 		"--allocation_interval", "100ms", "--trace_exporter", "none")
 	work := filepath.Join(dir, "agent")
 	agentArgs := []string{"agent", "--master", "127.0.0.1:" + strconv.Itoa(masterPort), "--ip", "127.0.0.1", "--port", strconv.Itoa(agentPort),
 		"--work_dir", work, "--resources", "cpus:16;mem:16384;disk:4096;ports:[31000-31100]", "--hostname", "faults.agent",
 		"--registration_backoff_factor", "50ms", "--trace_exporter", "none"}
 	agentLog := filepath.Join(dir, "agent.log")
-	ag := afStart(t, reaper, bin, agentLog, agentArgs...)
+	ag := startProc(t, reaper, agentLog, agentArgs...)
 	var agentID string
-	afWait(t, 20*time.Second, "agent registered", func() bool {
+	waitUntil(t, 20*time.Second, "agent registered", func() bool {
 		s, err := afAgentState(base)
 		agentID = s.id
 		return err == nil && s.active
@@ -118,8 +106,8 @@ func TestAgentKill9Loop(t *testing.T) {
 		runningAtKills += fw.running()
 		time.Sleep(time.Duration(rng.IntN(250)) * time.Millisecond) // down: tasks may end meanwhile
 		restarted := time.Now()
-		ag = afStart(t, reaper, bin, agentLog, agentArgs...)
-		afWait(t, 20*time.Second, fmt.Sprintf("agent re-registered after kill %d", i+1), func() bool {
+		ag = startProc(t, reaper, agentLog, agentArgs...)
+		waitUntil(t, 20*time.Second, fmt.Sprintf("agent re-registered after kill %d", i+1), func() bool {
 			s, err := afAgentState(base)
 			return err == nil && s.active && s.id == agentID && s.reregistered > prev.reregistered
 		}, master, ag)
@@ -128,10 +116,10 @@ func TestAgentKill9Loop(t *testing.T) {
 	loopsDone := time.Since(started)
 
 	// Every short task ends; every update the agent checkpointed is acknowledged.
-	afWait(t, 30*time.Second, "short tasks terminal", fw.settled, master, ag)
+	waitUntil(t, 30*time.Second, "short tasks terminal", fw.settled, master, ag)
 	meta := filepath.Join(work, "meta")
 	var records afRecords
-	afWait(t, 20*time.Second, "every checkpointed update acknowledged", func() bool {
+	waitUntil(t, 20*time.Second, "every checkpointed update acknowledged", func() bool {
 		records, err = readAFRecords(meta)
 		return err == nil && len(records.unacked()) == 0
 	}, master, ag)
@@ -201,8 +189,8 @@ func TestAgentKill9Loop(t *testing.T) {
 		len(rereg), loops, len(tasks), ranTasks, runningAtKills, len(tasks)-ranTasks, neverRan)
 	t.Logf("status updates: %d checkpointed by the agent, %d of them delivered to the framework %d times (+%d from the master), lost %d, unacknowledged %d, generated twice %d, delivered twice %d; the agent resent updates %d times, the client kept %d retries of acknowledged updates back",
 		len(records.updates), len(fw.delivered), fw.withUUID, fw.total-fw.withUUID, len(lost), len(records.unacked()), len(regenerated), len(twice), resends, client.DuplicateUpdates())
-	t.Logf("re-registration after restart: median %v, max %v (process start to the master's reregistered_time); build %v, loop %v",
-		afMedian(rereg), slices.Max(rereg), built.Round(time.Millisecond), loopsDone.Round(time.Millisecond))
+	t.Logf("re-registration after restart: median %v, max %v (process start to the master's reregistered_time); loop %v",
+		afMedian(rereg), slices.Max(rereg), loopsDone.Round(time.Millisecond))
 	if len(lost) > 0 {
 		t.Errorf("%d checkpointed status updates never reached the framework: %v", len(lost), lost)
 	}
@@ -502,67 +490,6 @@ func afGet(url string, v any) error {
 	return json.NewDecoder(resp.Body).Decode(v)
 }
 
-// afProc is a mesoscope OS process of the test.
-type afProc struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-	log  string
-}
-
-// afStart starts `bin args...`, appending its output to logPath; the test's cleanup
-// stops it with SIGTERM (an agent then kills its tasks).
-func afStart(t *testing.T, r *afReaper, bin, logPath string, args ...string) *afProc {
-	t.Helper()
-	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "LIBPROCESS_NUM_WORKER_THREADS=2")
-	cmd.Stdout, cmd.Stderr = f, f
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	r.mu.Lock() // the reaper must not reap the process exec.Cmd waits for
-	err = cmd.Start()
-	if err == nil {
-		r.managed[cmd.Process.Pid] = true
-	}
-	r.mu.Unlock()
-	if err != nil {
-		f.Close()
-		t.Fatal(err)
-	}
-	p := &afProc{cmd: cmd, done: make(chan struct{}), log: logPath}
-	go func() {
-		_ = cmd.Wait()
-		f.Close()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(30 * time.Second):
-			t.Errorf("%s %s did not stop within 30s", bin, args[0])
-			p.kill9()
-		}
-	})
-	return p
-}
-
-// kill9 kills the process with SIGKILL, leaving its tasks running, and waits for it.
-func (p *afProc) kill9() {
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
-}
-
-func (p *afProc) tail() string {
-	b, _ := os.ReadFile(p.log)
-	if len(b) > 4000 {
-		b = b[len(b)-4000:]
-	}
-	return string(b)
-}
-
 // afReaper makes the test process a child subreaper and reaps the orphans it adopts
 // (the shims of killed agents) once they exit; at the end it checks that no process
 // of the test is left.
@@ -656,46 +583,6 @@ func (r *afReaper) reap() []int {
 		alive = append(alive, pid)
 	}
 	return alive
-}
-
-// afFreePort returns a loopback port nobody uses right now, below the ephemeral
-// range: a port the kernel may hand out as the source of an outgoing connection could
-// be taken while the agent is down, and the restarted agent would not get it back.
-func afFreePort(t *testing.T) int {
-	t.Helper()
-	low := 32768
-	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
-		if f := strings.Fields(string(b)); len(f) == 2 {
-			if v, err := strconv.Atoi(f[0]); err == nil && v > 11000 {
-				low = v
-			}
-		}
-	}
-	for range 200 {
-		port := 10000 + rand.IntN(low-10000)
-		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
-			ln.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port below the ephemeral range")
-	return 0
-}
-
-// afWait polls cond every 10 ms until it holds or d passes: the processes run in
-// real time, and cond is what the test checks; the polling only waits for it.
-func afWait(t *testing.T, d time.Duration, what string, cond func() bool, logs ...*afProc) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			for _, p := range logs {
-				t.Logf("%s:\n%s", p.log, p.tail())
-			}
-			t.Fatalf("%s: not within %v", what, d)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func afMedian(ds []time.Duration) time.Duration {

@@ -5,17 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,120 +21,6 @@ import (
 	"github.com/mesoscope/mesoscope/embedded/resources"
 	"github.com/mesoscope/mesoscope/embedded/schedclient"
 )
-
-// asMainEnv makes a re-exec of this test binary run `mesoscope` itself: the fault tests
-// start masters and agents as real OS processes without building the binary again.
-const asMainEnv = "MESOSCOPE_TEST_AS_MAIN"
-
-func init() {
-	if os.Getenv(asMainEnv) == "1" {
-		main()
-		os.Exit(0)
-	}
-}
-
-// mfProc is a `mesoscope` OS process started by a fault test.
-type mfProc struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-	log  string
-}
-
-// mfStart starts `mesoscope args...` (this test binary re-executed), logging to a file.
-func mfStart(t *testing.T, logName string, args ...string) *mfProc {
-	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logPath := filepath.Join(t.TempDir(), logName)
-	f, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(self, args...)
-	cmd.Env = append(os.Environ(), asMainEnv+"=1", "LIBPROCESS_NUM_WORKER_THREADS=2")
-	cmd.Stdout, cmd.Stderr = f, f
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &mfProc{cmd: cmd, done: make(chan struct{}), log: logPath}
-	go func() {
-		_ = cmd.Wait()
-		f.Close()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		// Ask first, so an agent kills its tasks; kill whatever is left.
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(15 * time.Second):
-			p.kill9()
-		}
-	})
-	return p
-}
-
-// kill9 kills the process (not its tasks' process groups: an agent's tasks live on) and
-// waits for it.
-func (p *mfProc) kill9() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
-}
-
-// stop asks the process to stop (SIGTERM) and waits for it.
-func (p *mfProc) stop(t *testing.T) {
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(30 * time.Second):
-		t.Errorf("%s did not stop within 30s", p.log)
-		p.kill9()
-	}
-}
-
-func (p *mfProc) tail() string {
-	b, _ := os.ReadFile(p.log)
-	if len(b) > 3000 {
-		b = b[len(b)-3000:]
-	}
-	return string(b)
-}
-
-// mfFreePort returns a loopback port nobody listens on right now.
-func mfFreePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// mfWait polls cond every 50 ms until it holds or d passes (the processes run in real
-// time; the condition is what the test asserts, the polling only waits for it).
-func mfWait(t *testing.T, d time.Duration, what string, cond func() bool, logs ...*mfProc) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > d {
-			for _, p := range logs {
-				t.Logf("%s:\n%s", p.log, p.tail())
-			}
-			t.Fatalf("%s: not within %v", what, d)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return time.Since(start)
-}
 
 // mfRecorder is the fault tests' framework: it launches tasks from its offers and
 // records every status update it receives.
@@ -315,16 +198,16 @@ func TestMasterKill9Loop(t *testing.T) {
 			loops = n
 		}
 	}
-	work := t.TempDir()
-	mport, aport := mfFreePort(t), mfFreePort(t)
+	work, logs := t.TempDir(), t.TempDir()
+	mport, aport := freePort(t), freePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", mport)
 	masterArgs := []string{"master", "--port", strconv.Itoa(mport), "--work_dir", filepath.Join(work, "master"),
 		"--allocation_interval", "100ms", "--trace_exporter", "none"}
-	m := mfStart(t, "master-0.log", masterArgs...)
-	agent := mfStart(t, "agent.log", "agent", "--master", fmt.Sprintf("127.0.0.1:%d", mport), "--port", strconv.Itoa(aport),
+	m := startProc(t, nil, filepath.Join(logs, "master-0.log"), masterArgs...)
+	agent := startProc(t, nil, filepath.Join(logs, "agent.log"), "agent", "--master", fmt.Sprintf("127.0.0.1:%d", mport), "--port", strconv.Itoa(aport),
 		"--work_dir", filepath.Join(work, "agent"), "--resources", "cpus:2;mem:1024;disk:1024;ports:[31000-31100]",
 		"--registration_backoff_factor", "10ms", "--trace_exporter", "none")
-	mfWait(t, 30*time.Second, "the agent registers", func() bool {
+	waitUntil(t, 30*time.Second, "the agent registers", func() bool {
 		agents, _, err := mfMasterState(base)
 		return err == nil && len(agents) == 1
 	})
@@ -363,7 +246,7 @@ func TestMasterKill9Loop(t *testing.T) {
 		cancel()
 		<-runDone
 	}()
-	mfWait(t, 30*time.Second, "the long tasks run", func() bool {
+	waitUntil(t, 30*time.Second, "the long tasks run", func() bool {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		n := 0
@@ -383,9 +266,9 @@ func TestMasterKill9Loop(t *testing.T) {
 		m.kill9()
 		// While the master is down, short tasks finish: their updates wait at the agent.
 		time.Sleep(800 * time.Millisecond)
-		m = mfStart(t, fmt.Sprintf("master-%d.log", i+1), masterArgs...)
+		m = startProc(t, nil, filepath.Join(logs, fmt.Sprintf("master-%d.log", i+1)), masterArgs...)
 		restarted := time.Now()
-		mfWait(t, 30*time.Second, fmt.Sprintf("restart %d: the agent reregisters (%d times so far) and the framework resubscribes", i+1, len(reregister)), func() bool {
+		waitUntil(t, 30*time.Second, fmt.Sprintf("restart %d: the agent reregisters (%d times so far) and the framework resubscribes", i+1, len(reregister)), func() bool {
 			agents, fws, err := mfMasterState(base)
 			if err != nil || len(agents) != 1 {
 				return false

@@ -29,7 +29,7 @@ func TestLocalProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	port := mfFreePort(t)
+	port := freePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	cmd := exec.Command(self, "local", "--processes", "--num_agents", "2", "--port", strconv.Itoa(port),
 		"--work_dir", work, "--trace_exporter", "none", "--resources", "cpus:1;mem:256;disk:256;ports:[31000-31010]")
