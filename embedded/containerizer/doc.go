@@ -33,7 +33,11 @@
 // re-exec of the current binary with ShimEnv set (the binary must call
 // RunShimIfRequested at the top of main, test binaries in TestMain);
 // Config.Shim can name a dedicated binary instead (internal/shim), which
-// starts faster. It runs in its own session with GOMAXPROCS=1, is a child
+// starts faster. The shim also runs from package shim's init function, so a
+// large re-exec'd binary skips most other packages' initialisation, and its
+// launch info travels in a small length-prefixed encoding (shim.Encode)
+// rather than JSON: a shim is started per container, and its start-up is
+// most of a launch's CPU cost. It runs in its own session with GOMAXPROCS=1, is a child
 // subreaper (so no descendant of the task escapes to init), puts the task
 // in its own process group, and on the task's exit writes the status, kills
 // and reaps everything left and exits. Because the shim writes the status

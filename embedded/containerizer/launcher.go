@@ -1,10 +1,11 @@
 package containerizer
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"syscall"
+
+	"github.com/mesoscope/mesoscope/embedded/containerizer/shim"
 )
 
 // sysPidfdSendSignal is pidfd_send_signal(2) (Linux 5.1+).
@@ -24,11 +25,8 @@ type forked struct {
 // launcher's SubprocessLauncher::fork with its "one session per container"
 // rule, with stdin (/dev/null), stdout and stderr the sandbox files, the
 // read end of the go pipe as fd 3 and the write end of the ready pipe as 4.
-func forkShim(shim []string, info launchInfo, stdin, stdout, stderr *os.File) (forked, error) {
-	spec, err := json.Marshal(info)
-	if err != nil {
-		return forked{}, fmt.Errorf("encode launch info: %w", err)
-	}
+func forkShim(argv []string, info launchInfo, stdin, stdout, stderr *os.File) (forked, error) {
+	spec := shim.Encode(info)
 	r, w, err := os.Pipe()
 	if err != nil {
 		return forked{}, err
@@ -48,14 +46,14 @@ func forkShim(shim []string, info launchInfo, stdin, stdout, stderr *os.File) (f
 	attr := &syscall.ProcAttr{
 		// One P is plenty for a process that mostly sleeps in wait4, and keeps
 		// a thousand idle shims from holding a thousand thread pools.
-		Env:   []string{ShimEnv + "=" + string(spec), "GOMAXPROCS=1"},
+		Env:   []string{ShimEnv + "=" + spec, "GOMAXPROCS=1"},
 		Files: []uintptr{stdin.Fd(), stdout.Fd(), stderr.Fd(), r.Fd(), rw.Fd()},
 		Sys:   &syscall.SysProcAttr{Setsid: true, PidFD: &pidfd},
 	}
-	pid, err := syscall.ForkExec(shim[0], shim, attr)
+	pid, err := syscall.ForkExec(argv[0], argv, attr)
 	if err != nil {
 		fail()
-		return forked{}, fmt.Errorf("fork shim %q: %w", shim[0], err)
+		return forked{}, fmt.Errorf("fork shim %q: %w", argv[0], err)
 	}
 	f := forked{pid: pid, pidfd: pidfd, sigfd: -1, pipe: w, ready: rr}
 	if pidfd < 0 {
@@ -100,8 +98,22 @@ func pidfdSignal(fd int, sig syscall.Signal) error {
 // killSession sends SIGKILL to every process in session sid except its
 // leader (the shim, which then reaps them and checkpoints the task's
 // status) and returns how many it signalled. It is the escalation step of
-// a destroy, like os::killtree(pid, SIGKILL, groups, sessions).
+// a destroy, like os::killtree(pid, SIGKILL, groups, sessions). The
+// container's processes are the shim's descendants (it is their subreaper),
+// so they are found by walking the tree from the shim through
+// /proc/<pid>/task/<tid>/children, a few reads per container instead of a
+// scan of every process on the machine (which a thousand concurrent destroys
+// made quadratic); without those files it scans /proc for the session.
 func killSession(sid int) int {
+	if pids, ok := procDescendants(sid); ok {
+		n := 0
+		for _, pid := range pids {
+			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+				n++
+			}
+		}
+		return n
+	}
 	procs, err := listProcs()
 	if err != nil {
 		return 0

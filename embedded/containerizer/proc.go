@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -229,6 +230,68 @@ func descendants(all []procStat, root int) []procStat {
 		seen[pid] = true
 		out = append(out, all[byPID[pid]])
 		queue = append(queue, children[pid]...)
+	}
+	return out
+}
+
+// procDescendants returns the descendants of pid (not pid itself), read
+// from the children files of each of their threads. ok is false when pid's
+// children files cannot be read (a kernel without CONFIG_PROC_CHILDREN, or
+// pid is gone); descendants that vanish during the walk are skipped.
+func procDescendants(pid int) (pids []int, ok bool) {
+	kids, err := procChildren(pid)
+	if err != nil {
+		return nil, false
+	}
+	seen := map[int]bool{pid: true}
+	for len(kids) > 0 {
+		p := kids[0]
+		kids = kids[1:]
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		pids = append(pids, p)
+		more, _ := procChildren(p)
+		kids = append(kids, more...)
+	}
+	return pids, true
+}
+
+// procChildren lists the children of every thread of pid. An error means
+// the main thread's children file cannot be read: pid is gone, or the
+// kernel has no CONFIG_PROC_CHILDREN.
+func procChildren(pid int) ([]int, error) {
+	dir := "/proc/" + strconv.Itoa(pid) + "/task"
+	self := strconv.Itoa(pid)
+	b, err := os.ReadFile(dir + "/" + self + "/children")
+	if err != nil {
+		return nil, err
+	}
+	out := appendPids(nil, b)
+	d, err := os.Open(dir)
+	if err != nil {
+		return out, nil
+	}
+	tids, _ := d.Readdirnames(-1)
+	d.Close()
+	for _, tid := range tids {
+		if tid == self {
+			continue
+		}
+		if b, err := os.ReadFile(dir + "/" + tid + "/children"); err == nil {
+			out = appendPids(out, b)
+		}
+	}
+	return out, nil
+}
+
+// appendPids parses a children file: pids separated by spaces.
+func appendPids(out []int, b []byte) []int {
+	for _, f := range strings.Fields(string(b)) {
+		if c, err := strconv.Atoi(f); err == nil && c > 0 {
+			out = append(out, c)
+		}
 	}
 	return out
 }

@@ -1,8 +1,12 @@
 package containerizer
 
 import (
+	"bufio"
 	"os"
+	"os/exec"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -98,4 +102,63 @@ func FuzzParseStatus(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		parseStatus(b)
 	})
+}
+
+func TestProcDescendants(t *testing.T) {
+	cmd := exec.Command("/bin/sh", "-c", "sleep 30 & (sleep 30 & wait) & echo ready; wait")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	// "ready" is echoed after both background jobs were forked; the
+	// subshell's own sleep may still be on its way, so wait for 3.
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		var ok bool
+		got, ok = procDescendants(cmd.Process.Pid)
+		if !ok {
+			t.Fatalf("procDescendants(%d) ok = false, want true", cmd.Process.Pid)
+		}
+		if len(got) == 3 {
+			break
+		}
+		runtime.Gosched()
+	}
+	if len(got) != 3 {
+		t.Fatalf("procDescendants(sh) = %v, want 3 pids (sleep, subshell, its sleep)", got)
+	}
+	for _, pid := range got {
+		st, err := readStat(pid)
+		if err != nil {
+			continue // exited meanwhile
+		}
+		if want := mustStat(t, cmd.Process.Pid).Session; st.Session != want {
+			t.Errorf("descendant %d has session %d, want the shell's %d", pid, st.Session, want)
+		}
+	}
+	if n := killSession(cmd.Process.Pid); n != 3 {
+		t.Errorf("killSession(sh) = %d, want 3", n)
+	}
+	if _, ok := procDescendants(1 << 30); ok {
+		t.Errorf("procDescendants(no such pid) ok = true, want false")
+	}
+}
+
+func mustStat(t *testing.T, pid int) procStat {
+	t.Helper()
+	st, err := readStat(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

@@ -1,9 +1,6 @@
 package shim
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -12,7 +9,7 @@ import (
 )
 
 // Env names the environment variable that turns a process into the launch
-// shim; its value is the JSON LaunchInfo.
+// shim; its value is the LaunchInfo in Encode's format.
 const Env = "MESOSCOPE_CONTAINERIZER_SHIM"
 
 // PipeFD is the descriptor on which the shim waits for the go byte; ReadyFD
@@ -28,7 +25,7 @@ const (
 const PRSetChildSubreaper = 36
 
 // LaunchInfo is what the containerizer tells the shim: the command and how
-// to run it. It plays the part of the ContainerLaunchInfo that Mesos passes
+// to run it (the tags name its fields as Mesos's JSON would). It plays the part of the ContainerLaunchInfo that Mesos passes
 // to `mesos-containerizer launch` (src/slave/containerizer/mesos/launch.cpp).
 type LaunchInfo struct {
 	// Path is the executable and Argv its complete argv (argv[0] included).
@@ -91,22 +88,24 @@ func forwardedSignals() []os.Signal {
 //     (the task's group, the session, its own children) and reaps it all,
 //     then exits 0.
 func Run(spec string, stderr io.Writer) int {
-	var info LaunchInfo
-	if err := json.Unmarshal([]byte(spec), &info); err != nil {
-		fmt.Fprintf(stderr, "containerizer shim: decode launch info: %v\n", err)
+	info, err := Decode(spec)
+	if err != nil {
+		say(stderr, "containerizer shim: "+err.Error())
 		return 1
 	}
-	status, err := os.OpenFile(info.StatusPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	// Raw descriptors rather than *os.File: nothing here needs the poller,
+	// and the shim's start-up is paid once per container.
+	status, err := openFile(info.StatusPath, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC, 0o600)
 	if err != nil {
-		fmt.Fprintf(stderr, "containerizer shim: open status file: %v\n", err)
+		say(stderr, "containerizer shim: open status file: "+err.Error())
 		return 1
 	}
 	writeStatus := func(ws int32) {
-		status.WriteString(strconv.Itoa(int(ws)))
-		status.Close()
+		syscall.Write(status, strconv.AppendInt(nil, int64(ws), 10))
+		syscall.Close(status)
 	}
 	if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, PRSetChildSubreaper, 1, 0); errno != 0 {
-		fmt.Fprintf(stderr, "containerizer shim: prctl(PR_SET_CHILD_SUBREAPER): %v\n", errno)
+		say(stderr, "containerizer shim: prctl(PR_SET_CHILD_SUBREAPER): "+errno.Error())
 	}
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, forwardedSignals()...)
@@ -117,21 +116,19 @@ func Run(spec string, stderr io.Writer) int {
 	// relayed once the task runs; EOF means the agent gave up (or died)
 	// before exec, and then a queued signal becomes the status, as with
 	// launch.cpp's exitWithSignal.
-	pipe := os.NewFile(PipeFD, "shim-pipe")
-	var b [1]byte
-	_, err = io.ReadFull(pipe, b[:])
-	pipe.Close()
+	err = readGoByte(PipeFD)
+	syscall.Close(PipeFD)
 	if err != nil {
 		if info.UnstartedPath != "" {
-			if f, err := os.Create(info.UnstartedPath); err == nil {
-				f.Close()
+			if fd, err := openFile(info.UnstartedPath, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC, 0o644); err == nil {
+				syscall.Close(fd)
 			}
 		}
 		select {
 		case sig := <-sigs:
 			writeStatus(signalStatus(sig.(syscall.Signal)))
 		default:
-			fmt.Fprintf(stderr, "containerizer shim: failed to synchronize with agent (it's probably exited): %v\n", err)
+			say(stderr, "containerizer shim: failed to synchronize with agent (it's probably exited): "+err.Error())
 			writeStatus(exitStatus(1))
 		}
 		return 1
@@ -148,7 +145,7 @@ func Run(spec string, stderr io.Writer) int {
 	}
 	child, err := syscall.ForkExec(info.Path, info.Argv, attr)
 	if err != nil {
-		fmt.Fprintf(stderr, "Failed to execute '%s': %v\n", info.Path, err)
+		say(stderr, "Failed to execute '"+info.Path+"': "+err.Error())
 		writeStatus(exitStatus(1))
 		return 0
 	}
@@ -159,7 +156,7 @@ func Run(spec string, stderr io.Writer) int {
 		for {
 			var ws syscall.WaitStatus
 			pid, err := syscall.Wait4(-1, &ws, 0, nil)
-			if errors.Is(err, syscall.EINTR) {
+			if err == syscall.EINTR {
 				continue
 			}
 			if err != nil {
@@ -188,6 +185,36 @@ loop:
 	return 0
 }
 
+// say writes one line of diagnostics (fmt is left out of the shim).
+func say(w io.Writer, msg string) { io.WriteString(w, msg+"\n") }
+
+// openFile is open(2) with O_CLOEXEC, retried on EINTR.
+func openFile(path string, flags int, perm uint32) (int, error) {
+	for {
+		fd, err := syscall.Open(path, flags|syscall.O_CLOEXEC, perm)
+		if err != syscall.EINTR {
+			return fd, err
+		}
+	}
+}
+
+// readGoByte blocks until one byte arrives on fd; EOF is an error.
+func readGoByte(fd int) error {
+	var b [1]byte
+	for {
+		n, err := syscall.Read(fd, b[:])
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return err
+		case n == 0:
+			return io.ErrUnexpectedEOF
+		}
+		return nil
+	}
+}
+
 // cleanup kills and reaps everything the task left behind, as the
 // posix launcher's destroy kills the whole session (os::killtree with
 // groups and sessions) once the executor is gone.
@@ -198,10 +225,10 @@ func cleanup(child int) {
 		// Reap whatever already exited.
 		for {
 			pid, err := syscall.Wait4(-1, nil, syscall.WNOHANG, nil)
-			if errors.Is(err, syscall.EINTR) {
+			if err == syscall.EINTR {
 				continue
 			}
-			if errors.Is(err, syscall.ECHILD) {
+			if err == syscall.ECHILD {
 				return
 			}
 			if err != nil || pid == 0 {
@@ -218,7 +245,7 @@ func cleanup(child int) {
 			syscall.Wait4(-1, nil, 0, nil)
 			continue
 		}
-		if _, err := syscall.Wait4(-1, nil, 0, nil); errors.Is(err, syscall.ECHILD) {
+		if _, err := syscall.Wait4(-1, nil, 0, nil); err == syscall.ECHILD {
 			return
 		}
 	}
