@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -133,4 +134,17 @@ func addInto(a, b Resources) Resources {
 		a.AddScalar(k, v)
 	}
 	return a
+}
+
+// RolesCoverSubtrees reports whether the master's role figures (/master/roles and
+// GET_ROLES: allocated, offered, reserved, consumed quota) cover each role's whole
+// subtree, as they do from Mesos 1.9 on (Master::RoleResourceBreakdown, with every
+// ancestor of a known role listed); before 1.9 a role reported its own allocation
+// only. A version that does not parse counts as current.
+func (c Cluster) RolesCoverSubtrees() bool {
+	var major, minor int
+	if _, err := fmt.Sscanf(c.Version, "%d.%d", &major, &minor); err != nil {
+		return true
+	}
+	return major > 1 || (major == 1 && minor >= 9)
 }

@@ -276,7 +276,16 @@ func mergeTimelines(old, cur map[string]*containerTimeline, now time.Time) map[s
 			out[id] = c
 			continue
 		}
-		m := &containerTimeline{id: id, steps: append(slices.Clone(o.steps), c.steps...),
+		// The same history read again (the spans are all kept) adds nothing: a step
+		// already known, same state at the same time, is not added twice, so that
+		// states entered at one instant (a paused clock) do not repeat.
+		steps := slices.Clone(o.steps)
+		for _, st := range c.steps {
+			if !slices.ContainsFunc(o.steps, func(k stateStep) bool { return k.state == st.state && k.at.Equal(st.at) }) {
+				steps = append(steps, st)
+			}
+		}
+		m := &containerTimeline{id: id, steps: steps,
 			terminated: o.terminated || c.terminated, terminatedAt: c.terminatedAt, reason: c.reason}
 		if !c.terminated {
 			m.terminatedAt, m.reason = o.terminatedAt, o.reason

@@ -95,6 +95,9 @@ func buildRoleTree(snap *inspector.Snapshot) *roleNode {
 		get(r.Name).role = r
 	}
 	total := snap.Cluster.Total
+	// From Mesos 1.9 a role's figures already cover its subtree; before, the
+	// tree adds its children's.
+	subtrees := snap.Cluster.RolesCoverSubtrees()
 	var fill func(n *roleNode) inspector.Resources
 	fill = func(n *roleNode) inspector.Resources {
 		var sum inspector.Resources
@@ -102,7 +105,9 @@ func buildRoleTree(snap *inspector.Snapshot) *roleNode {
 			sum = n.role.Allocated.Add(n.role.Offered)
 		}
 		for _, c := range n.children {
-			sum = sum.Add(fill(c))
+			if sub := fill(c); n.role == nil || !subtrees {
+				sum = sum.Add(sub)
+			}
 		}
 		n.alloc = sum
 		weight := 1.0

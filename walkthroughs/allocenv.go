@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mesoscope/mesoscope/embedded/allocator"
@@ -25,6 +27,13 @@ type allocEnv struct {
 	rt      *process.Runtime
 	a       *allocator.Allocator
 	lastSeq uint64
+
+	// What a master would know, for the TUI's stand-in (tuidrf.go): the agents and
+	// frameworks added, and the offers made (OfferCallback) and not yet recovered.
+	agents     map[string]resources.Resources
+	frameworks map[string][]string // framework → roles
+	mu         sync.Mutex
+	offers     []allocator.Offer
 }
 
 // allocatorCmd: allocator [interval=1s] — allocator.New on its own runtime.
@@ -47,9 +56,11 @@ func (s *Session) allocatorCmd(c *Command) (string, error) {
 	}
 	attach(rt)
 	rt.Clock().Pause()
+	e := &allocEnv{rt: rt, agents: map[string]resources.Resources{}, frameworks: map[string][]string{}}
 	cfg := allocatorConfig()
 	cfg.AllocationInterval = interval
 	cfg.Logger = s.logger
+	cfg.OfferCallback = e.offered
 	a, err := allocator.New(rt, cfg)
 	if err != nil {
 		_ = rt.Stop(context.Background())
@@ -58,7 +69,8 @@ func (s *Session) allocatorCmd(c *Command) (string, error) {
 	rt.Settle()
 	rt.Clock().Advance(worldOffset)
 	rt.Settle()
-	s.alloc = &allocEnv{rt: rt, a: a}
+	e.a = a
+	s.alloc = e
 	s.setClock(rt)
 	return fmt.Sprintf("allocator %s: batch allocation every %s, the next at %s", a.Self(), interval, formatOffset(interval-worldOffset)), nil
 }
@@ -85,6 +97,7 @@ func (s *Session) allocAgentCmd(c *Command) (string, error) {
 		return "", fmt.Errorf("alloc-agent %s: %w", words[0], err)
 	}
 	e.a.AddAgent(words[0], rs, nil)
+	e.agents[words[0]] = rs
 	return e.after(s, "addSlave("+words[0]+")")
 }
 
@@ -100,6 +113,7 @@ func (s *Session) allocFrameworkCmd(c *Command) (string, error) {
 		return "", errors.New("alloc-framework: want \"alloc-framework ID role=ROLE\"")
 	}
 	e.a.AddFramework(allocator.FrameworkInfo{ID: words[0], Roles: strings.Split(role, ",")}, nil, true, nil)
+	e.frameworks[words[0]] = strings.Split(role, ",")
 	return e.after(s, "addFramework("+words[0]+")")
 }
 
@@ -144,6 +158,7 @@ func (s *Session) allocRecoverCmd(c *Command) (string, error) {
 		filters = allocator.RefuseSeconds(d.Seconds())
 	}
 	e.a.RecoverResources(words[0], words[1], rs, filters)
+	e.recovered(words[0], words[1], rs)
 	return e.after(s, fmt.Sprintf("recoverResources(%s, %s)", words[0], words[1]))
 }
 
@@ -199,4 +214,49 @@ func (e *allocEnv) newCyclesAll() []string {
 		out = append(out, strings.TrimRight(allocator.Describe(cy), "\n"))
 	}
 	return out
+}
+
+// offered is the allocator's OfferCallback (on its goroutine): the offers join the
+// outstanding ones, as in the master's books.
+func (e *allocEnv) offered(_ string, offers []allocator.Offer) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, o := range offers {
+		o.Resources = o.Resources.Clone()
+		e.offers = append(e.offers, o)
+	}
+}
+
+// recovered takes what came back off the framework's outstanding offers on the
+// agent, as a decline of those offers does: an offer holding all of it gives it up,
+// offers it covers go.
+func (e *allocEnv) recovered(framework, agent string, rs resources.Resources) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	left := rs.Clone()
+	kept := e.offers[:0]
+	for _, o := range e.offers {
+		if o.FrameworkID == framework && o.AgentID == agent && !left.IsEmpty() {
+			switch {
+			case o.Resources.Contains(left):
+				o.Resources = o.Resources.Minus(left)
+				left = resources.Resources{}
+			case left.Contains(o.Resources):
+				left = left.Minus(o.Resources)
+				o.Resources = resources.Resources{}
+			}
+		}
+		if !o.Resources.IsEmpty() {
+			kept = append(kept, o)
+		}
+	}
+	clear(e.offers[len(kept):])
+	e.offers = kept
+}
+
+// outstanding returns a copy of the outstanding offers.
+func (e *allocEnv) outstanding() []allocator.Offer {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.offers)
 }

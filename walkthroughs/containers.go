@@ -35,10 +35,18 @@ type containerEnv struct {
 
 	mu          sync.Mutex
 	transitions []containerizer.Transition
+	terminated  []terminated   // for the TUI's stand-in (tuicontainers.go)
 	shown       map[string]int // per container: transitions already printed
 	dirs        map[string]string
 	pids        map[string]int
 	destroys    map[string]*destroyCall
+}
+
+// terminated is a container whose destroy finished, and when (by the tour's clock).
+type terminated struct {
+	id   string
+	at   time.Time
+	term containerizer.Termination
 }
 
 // destroyCall is a Destroy in progress on its own goroutine.
@@ -116,6 +124,12 @@ func (e *containerEnv) start(s *Session) error {
 		OnTransition: func(t containerizer.Transition) {
 			e.mu.Lock()
 			e.transitions = append(e.transitions, t)
+			e.mu.Unlock()
+		},
+		OnTerminated: func(id containerizer.ContainerID, t containerizer.Termination) {
+			at := e.clock.Now()
+			e.mu.Lock()
+			e.terminated = append(e.terminated, terminated{id: id.String(), at: at, term: t})
 			e.mu.Unlock()
 		},
 	})

@@ -127,12 +127,23 @@
 // names with "#view". The TUI runs on an off-screen tcell screen whose cells the right
 // pane copies; keys go to it after Tab. It reads the world through TUISource: the
 // master of the offers and Goodbye Waiting tours over HTTP like any master (with
-// Marathon's URL, so ":why /app" works), and for the libprocess tour a stand-in
-// (tuiRuntime) that answers /__processes__ and /metrics/snapshot from the runtime
-// itself and /master/state with an empty master. It is asked to read again (Ctrl-R)
-// after every step. The DRF and containerizer tours have no master to read: their
-// views are rendered as text by TextView (the DRF sorter's tree or the allocator's
-// last cycle, the containerizer's containers and fetcher). Mesos has no such UI.
+// Marathon's URL, so ":why /app" works), and for the tours without a master a
+// stand-in (standIn, an http.RoundTripper) that answers what the inspector asks a
+// master and its agents, rendered from the world after every step in Mesos's JSON
+// (package embedded/master/readonly): the libprocess tour's runtime (an empty master;
+// /__processes__ and /metrics/snapshot are the runtime's own); the DRF tour's sorter
+// as a master whose role sorter it is (roles, agents, shares/dominant gauges;
+// drfStandIn) and then its allocator (frameworks with their outstanding offers; the
+// runtime's metrics and /mesoscope/v1/allocator cycles; allocStandIn); the
+// containerizer tour's containerizer as one agent's /state and /containers, its
+// transitions as "container.state" span events at /mesoscope/v1/spans (contStandIn).
+// The stand-in's clock is the world's, running on in real time between steps, so the
+// TUI's ages are the world's. It is asked to read again (Ctrl-R) after every step.
+// TextView renders the same views as text for the terminal mode. Known differences:
+// the TUI orders roles by share then name (it cannot see the sorter's allocation
+// counts), so at a tie it may list them in another order than sort(); and a role that
+// is both a client and a parent ("eng" with "eng/web") shows its own leaf's share, as
+// Mesos's gauge does, not its subtree's. Mesos has no such UI.
 //
 // # Tours
 //

@@ -13,9 +13,11 @@ import (
 // drfEnv is the DRF tour's sorter: one drf.Sorter, driven call by call as the
 // allocator drives Mesos's DRFSorter.
 type drfEnv struct {
-	s      *drf.Sorter
-	agents []string
-	rounds int // fill rounds so far, numbered across fill commands
+	s        *drf.Sorter
+	agents   []string
+	agentRes map[string]resources.Resources // agent → its resources, for the TUI's stand-in
+	weights  map[string]float64             // weights set with "weight", by path
+	rounds   int                            // fill rounds so far, numbered across fill commands
 }
 
 // sorterCmd: sorter [exclude=gpus] — a new DRF sorter (DRFSorter() + initialize()).
@@ -24,7 +26,7 @@ func (s *Session) sorterCmd(c *Command) (string, error) {
 	if ex, ok := stringArg(c, "exclude"); ok && ex != "" {
 		cfg.FairnessExcludeResourceNames = strings.Split(ex, ",")
 	}
-	s.drf = &drfEnv{s: drf.New(cfg)}
+	s.drf = &drfEnv{s: drf.New(cfg), agentRes: map[string]resources.Resources{}, weights: map[string]float64{}}
 	return "a new DRF sorter: no clients, no agents", nil
 }
 
@@ -56,6 +58,7 @@ func (s *Session) addAgentCmd(c *Command) (string, error) {
 		return "", fmt.Errorf("add-agent %s: %w", words[0], err)
 	}
 	e.agents = append(e.agents, words[0])
+	e.agentRes[words[0]] = rs
 	return "total " + e.s.TotalScalarQuantities().String(), nil
 }
 
@@ -108,6 +111,7 @@ func (s *Session) weightCmd(c *Command) (string, error) {
 	if err := e.s.UpdateWeight(words[0], w); err != nil {
 		return "", fmt.Errorf("weight %s: %w", words[0], err)
 	}
+	e.weights[words[0]] = w
 	return e.describeOrder(), nil
 }
 

@@ -95,10 +95,7 @@ func (c *followClock) fireDue(timeout time.Duration) (int, error) {
 	fired := 0
 	for {
 		c.mu.Lock()
-		now := c.base().Truncate(time.Millisecond)
-		if c.last.After(now) {
-			now = c.last
-		}
+		by := c.dueByLocked()
 		var due []*followTimer
 		live := c.timers[:0]
 		for _, t := range c.timers {
@@ -106,7 +103,7 @@ func (c *followClock) fireDue(timeout time.Duration) (int, error) {
 				continue
 			}
 			live = append(live, t)
-			if !t.at.After(now.Add(time.Millisecond)) {
+			if !t.at.After(by) {
 				due = append(due, t)
 			}
 		}
@@ -135,6 +132,21 @@ func (c *followClock) fireDue(timeout time.Duration) (int, error) {
 			return fired, err
 		}
 	}
+}
+
+// dueBy is the latest time a timer can be set for and be run by fireDue now.
+func (c *followClock) dueBy() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dueByLocked()
+}
+
+func (c *followClock) dueByLocked() time.Time {
+	now := c.base().Truncate(time.Millisecond)
+	if c.last.After(now) {
+		now = c.last
+	}
+	return now.Add(time.Millisecond)
 }
 
 // waitArms waits until AfterFunc has been called more than arms times.

@@ -21,12 +21,6 @@ import (
 	"github.com/mesoscope/mesoscope/inspector"
 )
 
-// marathonQuiet is how long the tour watches for a call from the scheduler after
-// everything it can account for is answered: the scheduler's own decisions (REVIVE,
-// SUPPRESS, KILL) are queued to worker goroutines before they become calls, and this
-// covers the hand-over. Every outcome a tour shows is also waited for explicitly.
-const marathonQuiet = 10 * time.Millisecond
-
 // marathonEnv is the Goodbye Waiting tour's scheduler: embedded/marathon, the
 // Marathon-like app scheduler, subscribed to the offers tour's master (fake agents,
 // paused clock) through a schedProxy, with its clock following the master's and its
@@ -202,26 +196,47 @@ func (w *marathonEnv) settle(s *Session, until func() (bool, error)) error {
 			waitActivity(ctx, act, time.Millisecond)
 			continue
 		}
-		waitActivity(ctx, act, marathonQuiet)
-		if inflight, again, _ := w.proxy.state(); inflight == 0 && again == after {
+		// Settled when the scheduler has no call queued or in flight and no wake-up
+		// that fireDue would run now (the rest waits for the tour to advance the
+		// master's clock), and no call ended since the events were read.
+		a, err := w.m.Activity(ctx)
+		if err != nil {
+			return fmt.Errorf("marathon: %w", err)
+		}
+		inflight, again, act := w.proxy.state()
+		if inflight == 0 && again == after && a.QuietUntil(w.clock.dueBy()) {
 			return nil
+		}
+		if a.Calls > 0 || inflight > 0 {
+			select {
+			case <-a.Changed:
+			case <-act:
+			case <-ctx.Done():
+			}
 		}
 	}
 }
 
-// waitQuiet waits until no call has started or ended for marathonQuiet and none is
-// in flight.
+// waitQuiet waits until every call the scheduler has decided on is made
+// (marathon.Activity: none queued for its call workers or in flight) and no call is
+// in flight through the proxy: the scheduler's own decisions (REVIVE, SUPPRESS, KILL)
+// are queued to worker goroutines before they become calls, and this covers the
+// hand-over exactly.
 func (w *marathonEnv) waitQuiet(ctx context.Context) {
 	for ctx.Err() == nil {
-		inflight, before, act := w.proxy.state()
-		if inflight == 0 {
-			waitActivity(ctx, act, marathonQuiet)
-			if inflight, after, _ := w.proxy.state(); inflight == 0 && after == before {
-				return
-			}
-			continue
+		a, err := w.m.Activity(ctx)
+		if err != nil {
+			return // stopped, or ctx done: settle reports it
 		}
-		waitActivity(ctx, act, syncTimeout)
+		inflight, _, act := w.proxy.state()
+		if a.Calls == 0 && inflight == 0 {
+			return
+		}
+		select {
+		case <-a.Changed:
+		case <-act:
+		case <-ctx.Done():
+		}
 	}
 }
 

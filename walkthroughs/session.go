@@ -44,6 +44,8 @@ type Session struct {
 	mara   *marathonEnv
 	labels *uuidLabels
 
+	standIn *standIn // what the TUI beside the tour reads, for worlds without a master
+
 	repl []string // old, new pairs applied to every output (normalize)
 
 	trace   bool

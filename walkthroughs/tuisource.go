@@ -1,12 +1,10 @@
 package walkthroughs
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/mesoscope/mesoscope/embedded/process"
 	"github.com/mesoscope/mesoscope/inspector"
@@ -20,15 +18,23 @@ type TUISource struct {
 	Key      string
 	Client   *inspector.Client
 	Marathon string
+	// Now is the clock the client reads times with, for the TUI's "read 2s ago";
+	// nil means time.Now.
+	Now func() time.Time
 }
 
 // TUISource returns what the TUI can read of the world built so far: the master of
-// the offers and Goodbye Waiting tours, over HTTP as any master; the libprocess
-// tour's runtime through a stand-in (tuiRuntime). The DRF and containerizer tours
-// have no master to read (ok false): their views are rendered as text (TextView).
+// the offers and Goodbye Waiting tours, over HTTP as any master; for the worlds
+// without a master, a stand-in (standIn) rendered from the world now: the libprocess
+// tour's runtime (a master with nothing in it, the runtime's own endpoints), the DRF
+// tour's allocator (allocStandIn) or, before it, its sorter (drfStandIn), the
+// containerizer tour's containerizer (contStandIn). ok is false for an empty world.
+//
+// It must be called on the session's goroutine (after each step): the stand-in's
+// answers are taken from the world here, and served from that copy until the next
+// call.
 func (s *Session) TUISource() (TUISource, bool, error) {
-	switch {
-	case s.offers != nil:
+	if s.offers != nil {
 		c, err := inspector.New(inspector.Config{Master: s.offers.base, Logger: s.logger})
 		if err != nil {
 			return TUISource{}, false, fmt.Errorf("tui source: %w", err)
@@ -39,71 +45,57 @@ func (s *Session) TUISource() (TUISource, bool, error) {
 			src.Key += " " + s.mara.url
 		}
 		return src, true, nil
+	}
+	var (
+		key    string
+		rt     *process.Runtime
+		alias  map[string]string
+		bodies map[string][]byte
+		world  time.Time
+		err    error
+	)
+	switch {
 	case s.lib != nil:
-		c, err := inspector.New(inspector.Config{
-			Master:     "http://" + walkAddress.String(),
-			HTTPClient: &http.Client{Transport: &tuiRuntime{rt: s.lib.rt}},
-			Logger:     s.logger,
-		})
-		if err != nil {
-			return TUISource{}, false, fmt.Errorf("tui source: %w", err)
-		}
-		return TUISource{Key: "libprocess", Client: c}, true, nil
-	}
-	return TUISource{}, false, nil
-}
-
-// tuiRuntime answers the inspector's requests for a runtime that has no master (the
-// libprocess tour's): the runtime's own endpoints (/__processes__, /metrics/snapshot,
-// /mesoscope/v1/...) through its ServeHTTP, without a socket, and a master state with
-// no agents and no frameworks, so the TUI's Actors view has a cluster to belong to.
-// Everything else is 404, as on a master without it.
-type tuiRuntime struct {
-	rt *process.Runtime
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *tuiRuntime) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		req.Body.Close()
-	}
-	rec := httptest.NewRecorder()
-	switch p := req.URL.Path; {
-	case p == "/master/state" || p == "/master/state-summary" || p == "/state":
-		rec.Header().Set("Content-Type", "application/json")
-		rec.WriteString(t.state())
-	case p == "/master/roles":
-		rec.Header().Set("Content-Type", "application/json")
-		rec.WriteString(`{"roles":[]}`)
-	case p == "/__processes__" || p == "/metrics/snapshot" || strings.HasPrefix(p, "/mesoscope/v1/"):
-		r := req.Clone(req.Context())
-		r.Body = http.NoBody
-		t.rt.ServeHTTP(rec, r)
+		key, rt = "libprocess", s.lib.rt
+		world = rt.Clock().Now()
+		bodies = masterBodies(standInMaster(world, world))
+	case s.alloc != nil:
+		key, rt = "drf allocator", s.alloc.rt
+		alias = map[string]string{inspector.MesoscopeAllocator: "/" + s.alloc.a.Self().ID + inspector.MesoscopeAllocator}
+		world = rt.Clock().Now()
+		bodies = allocStandIn(s, s.alloc)
+	case s.drf != nil:
+		key, world = "drf sorter", walkEpoch
+		bodies, err = drfStandIn(s, s.drf)
+	case s.cont != nil:
+		key, world = "containerizer", s.cont.clock.Now()
+		bodies, err = contStandIn(s, s.cont)
 	default:
-		http.NotFound(rec, req)
+		return TUISource{}, false, nil
 	}
-	resp := rec.Result()
-	resp.Request = req
-	return resp, nil
-}
-
-// state is a master state with the runtime's address and nothing in it.
-func (t *tuiRuntime) state() string {
-	pid := "master@" + walkAddress.String()
-	start := float64(t.rt.Clock().Now().Unix())
-	b, _ := json.Marshal(map[string]any{
-		"version": "1.11.0", "id": masterID, "pid": pid, "leader": pid, "hostname": "walkthrough",
-		"start_time": start, "elected_time": start,
-		"activated_slaves": 0, "deactivated_slaves": 0, "unreachable_slaves": 0,
-		"slaves": []any{}, "frameworks": []any{}, "completed_frameworks": []any{},
+	if err != nil {
+		return TUISource{}, false, fmt.Errorf("tui source: %w", err)
+	}
+	if s.standIn == nil || s.standIn.key != key {
+		s.standIn = newStandIn(key, rt, alias)
+	}
+	s.standIn.set(bodies, world)
+	c, err := inspector.New(inspector.Config{
+		Master:     "http://" + walkAddress.String(),
+		HTTPClient: &http.Client{Transport: s.standIn},
+		Logger:     s.logger,
+		Now:        s.standIn.now,
 	})
-	return string(bytes.TrimSpace(b))
+	if err != nil {
+		return TUISource{}, false, fmt.Errorf("tui source: %w", err)
+	}
+	return TUISource{Key: key, Client: c, Now: s.standIn.now}, true, nil
 }
 
-// TextView renders a view for a world the TUI cannot read (TUISource is not ok): the
-// DRF sorter's tree, or the allocator's last cycle, for "drf"; the containerizer's
-// containers and fetcher for "containers". It returns "" for a view it has no text
-// for.
+// TextView renders a view as text: the DRF sorter's tree, or the allocator's last
+// cycle, for "drf"; the containerizer's containers and fetcher for "containers". It
+// returns "" for a view it has no text for. (The terminal walk, and WalkTUI for a
+// world TUISource cannot read.)
 func (s *Session) TextView(view string) (string, error) {
 	name, _, _ := strings.Cut(view, " ")
 	var parts []string

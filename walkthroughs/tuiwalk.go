@@ -334,7 +334,7 @@ func (w *tuiWalk) startInner(src TUISource, view string) *innerTUI {
 	first, arg, _ := strings.Cut(view, " ")
 	cfg := tui.Config{
 		Client: src.Client, Marathon: src.Marathon, Screen: in.scr,
-		Refresh: tuiRefresh, NoColor: w.opt.NoColor, Logger: w.log,
+		Refresh: tuiRefresh, NoColor: w.opt.NoColor, Logger: w.log, Now: src.Now,
 	}
 	if arg == "" && first != "why" {
 		cfg.View = first

@@ -10,19 +10,25 @@ import (
 )
 
 // callQueue is an unbounded FIFO of actions for the workers that make the
-// calls, so the core's goroutine never waits for the master.
+// calls, so the core's goroutine never waits for the master. Every action
+// pushed counts in pending until the worker that took it has made its call
+// (Marathon.Activity).
 type callQueue struct {
-	mu     sync.Mutex
-	items  []Action
-	signal chan struct{}
+	mu      sync.Mutex
+	items   []Action
+	signal  chan struct{}
+	pending *pendingCalls
 }
 
-func newCallQueue() *callQueue { return &callQueue{signal: make(chan struct{}, 1)} }
+func newCallQueue(p *pendingCalls) *callQueue {
+	return &callQueue{signal: make(chan struct{}, 1), pending: p}
+}
 
 func (q *callQueue) push(as ...Action) {
 	if len(as) == 0 {
 		return
 	}
+	q.pending.add(len(as))
 	q.mu.Lock()
 	q.items = append(q.items, as...)
 	q.mu.Unlock()
@@ -75,6 +81,7 @@ func (c *caller) run(ctx context.Context, q *callQueue) {
 			return
 		}
 		c.do(ctx, a)
+		q.pending.done()
 	}
 }
 

@@ -114,4 +114,8 @@
 //     memory too).
 //   - One process, no leader election: /v2/info says elected; there is
 //     no /v2/leader DELETE, no authentication.
+//   - Activity (not in Marathon) reports, between two turns of the loop,
+//     the calls decided and not yet made and when the loop's timer is set,
+//     so a driver that feeds the scheduler its events one by one (the
+//     walkthroughs) knows exactly when it has gone quiet.
 package marathon

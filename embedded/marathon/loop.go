@@ -53,7 +53,6 @@ func (m *Marathon) stoppedCh() <-chan struct{} { return m.loopDone }
 func (m *Marathon) loop(ctx context.Context) {
 	defer close(m.loopDone)
 	var timer interface{ Stop() bool }
-	var timerAt time.Time
 	lastSave := time.Time{}
 	defer func() {
 		if timer != nil {
@@ -70,7 +69,7 @@ func (m *Marathon) loop(ctx context.Context) {
 		case req := <-m.reqs:
 			req(m.cfg.Clock.Now())
 		case <-m.wake:
-			timerAt = time.Time{}
+			m.wakeAt = time.Time{}
 			m.core.tick(m.cfg.Clock.Now())
 		}
 		now := m.cfg.Clock.Now()
@@ -95,11 +94,11 @@ func (m *Marathon) loop(ctx context.Context) {
 				next = at
 			}
 		}
-		if !next.IsZero() && (timerAt.IsZero() || next.Before(timerAt)) {
+		if !next.IsZero() && (m.wakeAt.IsZero() || next.Before(m.wakeAt)) {
 			if timer != nil {
 				timer.Stop()
 			}
-			timerAt = next
+			m.wakeAt = next
 			timer = m.cfg.Clock.AfterFunc(max(0, next.Sub(now)), func() {
 				select {
 				case m.wake <- struct{}{}:

@@ -60,6 +60,11 @@ type Marathon struct {
 	calls  *callQueue
 	offers *callQueue
 	ctrl   *callQueue
+	// pending counts the actions of the three queues not made yet.
+	pending *pendingCalls
+	// wakeAt is when the loop's own timer is set to wake it; zero when
+	// no timer is set. Owned by loop.
+	wakeAt time.Time
 
 	srv *http.Server
 
@@ -96,10 +101,12 @@ func New(cfg Config) (*Marathon, error) {
 		return nil, fmt.Errorf("marathon: new: %w", err)
 	}
 	c.ids = rand.New(rand.NewPCG(binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])))
+	pending := newPendingCalls()
 	m := &Marathon{
 		cfg: cfg, log: cfg.Logger, core: c,
 		events: make(chan *scheduler.Event), reqs: make(chan func(time.Time)), wake: make(chan struct{}, 1),
-		calls: newCallQueue(), offers: newCallQueue(), ctrl: newCallQueue(), loopDone: make(chan struct{}),
+		calls: newCallQueue(pending), offers: newCallQueue(pending), ctrl: newCallQueue(pending), pending: pending,
+		loopDone: make(chan struct{}),
 	}
 	return m, nil
 }

@@ -108,7 +108,10 @@ func (m *Master) frameworkView(f *framework) *readonly.Framework {
 
 // roleViews lists the known roles (Master::knownRoles): roles with a
 // weight or quota, roles of frameworks, roles holding reservations or
-// allocations, from the snapshot's immutable agent views.
+// allocations, and their ancestors, from the snapshot's immutable agent
+// views, each with its subtree's figures (readonly.WithSubroles). A role's
+// own consumed quota is RoleResourceBreakdown::consumedQuota's: what is
+// allocated to it plus its reservations nobody uses.
 func roleViews(s *readonly.Snapshot, weights map[string]float64, quotas map[string]allocator.Quota, roleFrameworks map[string][]string) []readonly.Role {
 	roles := map[string]*readonly.Role{}
 	get := func(name string) *readonly.Role {
@@ -132,6 +135,7 @@ func roleViews(s *readonly.Snapshot, weights map[string]float64, quotas map[stri
 	for name, ids := range roleFrameworks {
 		get(name).Frameworks = slices.Sorted(slices.Values(ids))
 	}
+	usedReserved := map[string]*resources.Resources{}
 	for _, a := range s.Agents {
 		for r := range a.Total.All() {
 			if n := len(r.Reservations); n > 0 {
@@ -141,6 +145,15 @@ func roleViews(s *readonly.Snapshot, weights map[string]float64, quotas map[stri
 		for r := range a.Allocated.All() {
 			if r.AllocationInfo != nil {
 				get(r.AllocationInfo.Role).Allocated.AddResource(r)
+			}
+			if n := len(r.Reservations); n > 0 {
+				role := r.Reservations[n-1].Role
+				u := usedReserved[role]
+				if u == nil {
+					u = &resources.Resources{}
+					usedReserved[role] = u
+				}
+				u.AddResource(r)
 			}
 		}
 		for r := range a.Offered.All() {
@@ -155,10 +168,14 @@ func roleViews(s *readonly.Snapshot, weights map[string]float64, quotas map[stri
 		if q, ok := quotas[name]; ok {
 			r.Quota = &readonly.Quota{Guarantee: q.Guarantees, Limit: quotaLimits(q)}
 		}
-		r.Consumed = r.Allocated.Plus(r.Reserved).ScalarQuantities()
+		unused := r.Reserved.ScalarQuantities()
+		if u := usedReserved[name]; u != nil {
+			unused.Subtract(u.ScalarQuantities())
+		}
+		r.Consumed = r.Allocated.ScalarQuantities().Plus(unused)
 		out = append(out, *r)
 	}
-	return out
+	return readonly.WithSubroles(out)
 }
 
 func quotaLimits(q allocator.Quota) resources.Quantities {
