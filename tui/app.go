@@ -113,8 +113,16 @@ func (u *ui) top() *page { return &u.stack[len(u.stack)-1] }
 // topDef is the definition of the page on screen.
 func (u *ui) topDef() *viewDef { return u.reg.def(u.top().view) }
 
-// push opens a page on top of the stack.
+// push opens a page on top of the stack. Asking for the page already on screen
+// (the same view, argument and filter) stays on it rather than stacking a copy,
+// as k9s does when its current view's command is typed again.
 func (u *ui) push(p page) {
+	if len(u.stack) > 0 {
+		if t := u.top(); t.view == p.view && t.arg == p.arg && t.filter == p.filter {
+			u.enter()
+			return
+		}
+	}
 	u.saveState()
 	u.nextID++
 	p.id = u.nextID

@@ -116,6 +116,17 @@ func TestBreadcrumbsAndEsc(t *testing.T) {
 			t.Errorf("after Esc crumbs = %v, want %v", got, want)
 		}
 	}
+	// Typing the command of the page on screen again does not stack a copy.
+	h.command("fw")
+	h.command("frameworks")
+	if got, want := crumbs(h.u), []string{"pulse", "frameworks"}; !cmp.Equal(got, want) {
+		t.Errorf("after :fw twice crumbs = %v, want %v", got, want)
+	}
+	h.command("fw cron")
+	if got, want := crumbs(h.u), []string{"pulse", "frameworks", "frameworks"}; !cmp.Equal(got, want) {
+		t.Errorf("after :fw cron crumbs = %v, want %v (a filter makes another page)", got, want)
+	}
+	h.keys("\x1b\x1b")
 	// Going back restores the selection the page had.
 	h.command("ts")
 	h.keys("jjj")
