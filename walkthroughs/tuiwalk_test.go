@@ -79,9 +79,13 @@ func (th *tuiHarness) waitStep(n int) {
 }
 
 // waitScreen waits until the screen, as text, satisfies ok.
+// screenTimeout bounds waitScreen: the TUI pane reads its source in the background
+// and on a loaded 2-core CI machine under -race its first read can take seconds.
+const screenTimeout = 30 * time.Second
+
 func (th *tuiHarness) waitScreen(what string, ok func(string) bool) string {
 	th.t.Helper()
-	deadline := time.After(syncTimeout)
+	deadline := time.After(screenTimeout)
 	for {
 		text := simScreenText(th.scr)
 		if ok(text) {
@@ -91,7 +95,7 @@ func (th *tuiHarness) waitScreen(what string, ok func(string) bool) string {
 		case <-th.draws:
 		case <-time.After(50 * time.Millisecond):
 		case <-deadline:
-			th.t.Fatalf("%s: not on screen within %s:\n%s", what, syncTimeout, text)
+			th.t.Fatalf("%s: not on screen within %s:\n%s", what, screenTimeout, text)
 		}
 	}
 }
@@ -220,13 +224,15 @@ func TestWalkTUIContainers(t *testing.T) {
 	th.key(tcell.KeyEnter, 0)
 	th.waitStep(2)
 	// Launch returned once c1 was RUNNING: the first six states, once each. Its echo
-	// may have exited since, and the containerizer destroyed it: then it is
-	// TERMINATED, the seven states and gone.
+	// may have exited since, and the containerizer be destroying it or have destroyed
+	// it when the stand-in took the step's picture: then it is DESTROYING (seven
+	// states) or TERMINATED (seven states and gone). Each state appears once.
 	th.waitScreen("step 2: c1 and its states", func(s string) bool {
 		return paneHas("TUI · containers", "Containers [1]")(s) && slices.ContainsFunc(strings.Split(s, "\n"), func(l string) bool {
 			p := rightPane(l)
 			return strings.HasPrefix(p, "││c1 ") &&
-				(strings.Contains(p, " RUNNING S›PV›PP›I›F›R ") || strings.Contains(p, " TERMINATED S›PV›PP›I›F›R›D›✗ "))
+				(strings.Contains(p, " RUNNING S›PV›PP›I›F›R ") || strings.Contains(p, " DESTROYING S›PV›PP›I›F›R›D ") ||
+					strings.Contains(p, " TERMINATED S›PV›PP›I›F›R›D›✗ "))
 		})
 	})
 	for n := 3; n <= 6; n++ {

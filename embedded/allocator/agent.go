@@ -24,7 +24,7 @@ func (c *Core) AddAgent(id string, total resources.Resources, used map[string]re
 	c.agents[id] = a
 	c.agentList = append(c.agentList, a)
 	c.setTotal(a, total)
-	c.sortersTotal(a.totalQ, +1)
+	c.sortersTotal(a.quantities(), +1)
 	for _, fwID := range slices.Sorted(maps.Keys(used)) {
 		if fw, ok := c.frameworks[fwID]; ok {
 			c.allocate(a, fw, used[fwID])
@@ -37,11 +37,11 @@ func (c *Core) AddAgent(id string, total resources.Resources, used map[string]re
 // allocation is kept and available recomputed.
 func (c *Core) setTotal(a *agent, total resources.Resources) {
 	c.trackReservations(a.total, -1)
-	c.totalQ.Subtract(a.totalQ)
+	c.totalQ.Subtract(a.quantities())
 
 	a.total = total.Clone()
 	a.total.Unallocate()
-	a.totalQ = a.total.ScalarQuantities()
+	a.totalQ = c.internTotal(a.total.ScalarQuantities())
 	_, a.hasGPU = a.total.ScalarValue("gpus")
 	a.plain = true
 	for r := range a.total.All() {
@@ -49,9 +49,50 @@ func (c *Core) setTotal(a *agent, total resources.Resources) {
 			a.plain = false
 		}
 	}
-	c.totalQ.Add(a.totalQ)
+	c.totalQ.Add(a.quantities())
 	c.trackReservations(a.total, +1)
 	c.recomputeAvailable(a)
+}
+
+// maxInterned bounds Core.totals: a cluster of agents of more distinct
+// sizes than this keeps the rest unshared.
+const maxInterned = 1024
+
+// internTotal returns a copy of q shared with every agent whose scalar
+// total is equal (clusters are mostly a few machine types). The copy is
+// never changed in place: an agent's totalQ is only read, or replaced.
+func (c *Core) internTotal(q resources.Quantities) *resources.Quantities {
+	key := q.String()
+	if s, ok := c.totals[key]; ok && sameQuantities(*s, q) {
+		return s
+	}
+	p := &q
+	if len(c.totals) < maxInterned {
+		c.totals[key] = p
+	}
+	return p
+}
+
+// quantities returns the scalar quantities of the agent's total.
+func (a *agent) quantities() resources.Quantities {
+	if a.totalQ == nil {
+		return resources.Quantities{}
+	}
+	return *a.totalQ
+}
+
+// sameQuantities reports whether a and b hold the same names with exactly
+// the same values (Equal compares at three decimals; sharing needs more).
+func sameQuantities(a, b resources.Quantities) bool {
+	if a.Len() != b.Len() {
+		return false
+	}
+	for name, v := range a.All() {
+		if w := b.Get(name); w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // sortersTotal adds (sign > 0) or removes an agent's quantities to the
@@ -122,8 +163,8 @@ func (c *Core) RemoveAgent(id string) error {
 		c.unallocate(a, c.frameworks[fwID], held)
 	}
 	c.trackReservations(a.total, -1)
-	c.totalQ.Subtract(a.totalQ)
-	c.sortersTotal(a.totalQ, -1)
+	c.totalQ.Subtract(a.quantities())
+	c.sortersTotal(a.quantities(), -1)
 	for _, fw := range c.frameworkList {
 		for _, fr := range fw.roles {
 			if fs, ok := fr.filters[id]; ok {
@@ -153,9 +194,9 @@ func (c *Core) UpdateAgent(id string, total resources.Resources) (bool, error) {
 	if t.Equal(a.total) {
 		return false, nil
 	}
-	c.sortersTotal(a.totalQ, -1)
+	c.sortersTotal(a.quantities(), -1)
 	c.setTotal(a, t)
-	c.sortersTotal(a.totalQ, +1)
+	c.sortersTotal(a.quantities(), +1)
 	return true, nil
 }
 
@@ -249,8 +290,8 @@ func (c *Core) track(fw *framework, roleName string, rs resources.Resources, sig
 func (c *Core) trackQ(fr *frameworkRole, r *role, q, unreserved, reserved resources.Quantities, sign int) {
 	roleName, fw := r.name, fr.fw
 	if sign > 0 {
-		_ = c.roleSorter.AllocatedQuantities(roleName, q)
-		_ = r.sorter.AllocatedQuantities(fw.info.ID, q)
+		_ = c.roleSorter.AllocatedQuantitiesTo(r.client, q)
+		_ = r.sorter.AllocatedQuantitiesTo(fr.client, q)
 		c.allocatedQ.Add(q)
 		c.allocatedReservedQ.Add(reserved)
 		r.allocatedReservedQ.Add(reserved)

@@ -38,6 +38,12 @@ type Sorter interface {
 	Start(c *drf.Cursor)
 	Contains(client string) bool
 	Count() int
+
+	// Handles, so a cycle neither looks clients up by name nor maps
+	// names back to its own entries (drf.Client.Data holds them).
+	Client(client string) (*drf.Client, bool)
+	AllocatedQuantitiesTo(h *drf.Client, q resources.Quantities) error
+	ShareOf(h *drf.Client) float64
 }
 
 var _ Sorter = (*drf.Sorter)(nil)
@@ -77,18 +83,27 @@ type Core struct {
 	paused     bool
 	gpuFilter  bool
 	roleScopes map[string][]string // role → ancestors, cached
+	// totals interns agents' scalar totals by text (see internTotal).
+	totals map[string]*resources.Quantities
+	// texts remembers the text of quantities (see quantityText).
+	texts map[textKey]string
 }
 
-// agent models HierarchicalAllocatorProcess::Slave.
+// agent models HierarchicalAllocatorProcess::Slave. A cycle visits the
+// agents in random order, so each agent's state is a cache miss: what a
+// cycle reads and writes of an agent fills its first two cache lines
+// (offsets 0-63: available, totalQ, id, flags; 64-127: the inline
+// holding), and the struct is padded to 192 bytes, a size class whose
+// objects start on 64-byte boundaries.
 type agent struct {
-	id     string
-	total  resources.Resources
-	totalQ resources.Quantities
 	// available is total minus what is offered or allocated, without
 	// allocation_info (Slave::getAvailable).
 	available resources.Resources
-	// allocated is what each framework holds, with allocation_info.
-	allocated holdings
+	// totalQ is the scalar quantities of total. Agents with equal totals
+	// share one read-only copy (see Core.internTotal), which a cycle then
+	// finds in cache.
+	totalQ    *resources.Quantities
+	id        string
 	activated bool
 	hasGPU    bool
 	// plain means the total holds only unreserved, non-revocable,
@@ -97,7 +112,14 @@ type agent struct {
 	plain bool
 	// stamp marks the agent as a candidate of cycle stamp.
 	stamp uint64
+	// allocated is what each framework holds, with allocation_info.
+	allocated holdings
+	total     resources.Resources
+	_         [agentPad]byte
 }
+
+// agentPad pads agent to 192 bytes (see agent).
+const agentPad = 192 - 160
 
 // framework models HierarchicalAllocatorProcess::Framework.
 type framework struct {
@@ -111,8 +133,10 @@ type framework struct {
 // frameworkRole is one (framework, role) pair: suppression, offer
 // filters, min allocatable override and this cycle's explanation counts.
 type frameworkRole struct {
-	fw         *framework
-	role       string
+	fw   *framework
+	role string
+	// client is the framework's handle in the role's sorter (Data: fr).
+	client     *drf.Client
 	allocInfo  *resources.AllocationInfo // {role}, shared by every offer in the role
 	subscribed bool
 	suppressed bool
@@ -143,8 +167,10 @@ type role struct {
 	name       string
 	frameworks map[string]*framework
 	// members maps a tracked framework's ID to its (framework, role).
-	members   map[string]*frameworkRole
-	sorter    Sorter
+	members map[string]*frameworkRole
+	sorter  Sorter
+	// client is the role's handle in the role sorter (Data: the role).
+	client    *drf.Client
 	weight    float64
 	hasWeight bool
 	quota     Quota
@@ -170,6 +196,8 @@ func NewCore(cfg Config) *Core {
 		history:    newRing(cfg.history()),
 		gpuFilter:  cfg.filterGPUs(),
 		roleScopes: make(map[string][]string),
+		totals:     make(map[string]*resources.Quantities),
+		texts:      make(map[textKey]string),
 	}
 	return c
 }
@@ -216,11 +244,16 @@ func (c *Core) trackFrameworkUnderRole(fw *framework, name string) {
 	if len(r.frameworks) == 0 && r.sorter == nil {
 		_ = c.roleSorter.Add(name)
 		_ = c.roleSorter.Activate(name)
+		r.client, _ = c.roleSorter.Client(name)
+		r.client.Data = r
 		r.sorter = c.newSorter()
 	}
+	fr := fw.roles[name] // the caller created it
 	r.frameworks[fw.info.ID] = fw
-	r.members[fw.info.ID] = fw.roles[name] // the caller created it
+	r.members[fw.info.ID] = fr
 	_ = r.sorter.Add(fw.info.ID)
+	fr.client, _ = r.sorter.Client(fw.info.ID)
+	fr.client.Data = fr
 }
 
 // tryUntrackFrameworkUnderRole models the function of that name: it
@@ -239,7 +272,7 @@ func (c *Core) tryUntrackFrameworkUnderRole(fw *framework, name string) bool {
 	delete(fw.roles, name)
 	if len(r.frameworks) == 0 {
 		_ = c.roleSorter.Remove(name)
-		r.sorter = nil
+		r.sorter, r.client = nil, nil
 		c.maybeDropRole(r)
 	}
 	return true

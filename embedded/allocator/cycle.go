@@ -40,6 +40,7 @@ type scratch struct {
 	agents     []*agent
 	pending    []pending
 	offered    []*frameworkRole
+	cycleRoles []*role
 }
 
 // pending is an allocation of the current agent whose sorter updates wait
@@ -142,8 +143,9 @@ func (c *Core) allocate1(now time.Time) Result {
 	if cs.stage1 {
 		for _, a := range agents {
 			c.roleSorter.Start(&c.scratch.roles)
-			for roleName, ok := c.scratch.roles.Next(); ok; roleName, ok = c.scratch.roles.Next() {
-				r := c.roles[roleName]
+			for rh, ok := c.scratch.roles.NextClient(); ok; rh, ok = c.scratch.roles.NextClient() {
+				r := rh.Data.(*role)
+				roleName := r.name
 				if r.quota.Guarantees.IsEmpty() || len(r.frameworks) == 0 {
 					continue
 				}
@@ -155,11 +157,11 @@ func (c *Core) allocate1(now time.Time) Result {
 					continue
 				}
 				r.sorter.Start(&c.scratch.fws)
-				for fwID, ok := c.scratch.fws.Next(); ok; fwID, ok = c.scratch.fws.Next() {
+				for fh, ok := c.scratch.fws.NextClient(); ok; fh, ok = c.scratch.fws.NextClient() {
 					if unsatisfied.IsEmpty() {
 						break
 					}
-					if !c.offerStage1(cs, a, r, r.members[fwID], &unsatisfied) {
+					if !c.offerStage1(cs, a, r, fh.Data.(*frameworkRole), &unsatisfied) {
 						break
 					}
 				}
@@ -172,14 +174,14 @@ func (c *Core) allocate1(now time.Time) Result {
 	// Stage 2: fair share.
 	for _, a := range agents {
 		c.roleSorter.Start(&c.scratch.roles)
-		for roleName, ok := c.scratch.roles.Next(); ok; roleName, ok = c.scratch.roles.Next() {
+		for rh, ok := c.scratch.roles.NextClient(); ok; rh, ok = c.scratch.roles.NextClient() {
 			if a.available.IsEmpty() {
 				break
 			}
-			r := c.roles[roleName]
+			r := rh.Data.(*role)
 			r.sorter.Start(&c.scratch.fws)
-			for fwID, ok := c.scratch.fws.Next(); ok; fwID, ok = c.scratch.fws.Next() {
-				if !c.offerStage2(cs, a, r, r.members[fwID]) {
+			for fh, ok := c.scratch.fws.NextClient(); ok; fh, ok = c.scratch.fws.NextClient() {
+				if !c.offerStage2(cs, a, r, fh.Data.(*frameworkRole)) {
 					break
 				}
 			}
@@ -318,7 +320,7 @@ func (c *Core) offerStage2(cs *cycleState, a *agent, r *role, fr *frameworkRole)
 	fw := fr.fw
 	var q *resources.Quantities
 	if whole && a.allocated.len() == 0 {
-		q = &a.totalQ // nothing taken yet: available is the total
+		q = a.totalQ // nothing taken yet: available is the total
 	}
 	if !c.allocatableQ(available, q, fr) {
 		c.note(cs, fr, a, ReasonMinAllocatable, available)
@@ -399,7 +401,7 @@ func (c *Core) offer(cs *cycleState, a *agent, r *role, fr *frameworkRole, toOff
 	var res resources.Resources
 	if whole && a.plain {
 		if a.allocated.len() == 0 {
-			p.q = a.totalQ // available was the whole total; read only
+			p.q = *a.totalQ // available was the whole total; read only
 		} else {
 			p.q = toOffer.ScalarQuantities()
 		}

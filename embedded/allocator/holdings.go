@@ -14,7 +14,14 @@ import (
 // held by many frameworks gets an index as well.
 type holdings struct {
 	items []holding
-	index map[string]int // fwID → position in items, once there are more than indexAt
+	// one is items' storage while there is at most one holder (the common
+	// case in a cycle), inside the agent rather than a cache miss away.
+	// A holdings value must therefore not be copied once used.
+	one [1]holding
+	// index maps fwID → position in items once there are more than
+	// indexAt holders, and until there are indexAt/2 or fewer again; it
+	// comes last and is read only then, so a cycle does not touch it.
+	index map[string]int
 }
 
 // indexAt is the number of holders above which holdings keeps an index.
@@ -26,7 +33,7 @@ type holding struct {
 }
 
 func (h *holdings) find(fwID string) int {
-	if h.index != nil {
+	if len(h.items) > indexAt/2 && h.index != nil {
 		if i, ok := h.index[fwID]; ok {
 			return i
 		}
@@ -54,7 +61,13 @@ func (h *holdings) set(fwID string, rs resources.Resources) {
 		h.items[i].rs = rs
 		return
 	}
+	if h.items == nil {
+		h.items = h.one[:0]
+	}
 	h.items = append(h.items, holding{fwID: fwID, rs: rs})
+	if len(h.items) <= indexAt/2 {
+		return // no index (see index)
+	}
 	switch {
 	case h.index != nil:
 		h.index[fwID] = len(h.items) - 1

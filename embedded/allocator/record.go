@@ -17,10 +17,9 @@ func (c *Core) beginCycle(now time.Time, candidates int) *Cycle {
 	rank := 0
 	var rc drf.Cursor
 	c.roleSorter.Start(&rc)
-	for name, ok := rc.Next(); ok; name, ok = rc.Next() {
-		r := c.roles[name]
-		share, _ := c.roleSorter.Share(name)
-		rc := RoleCycle{Role: name, Rank: rank, Share: share, Weight: 1}
+	for h, ok := rc.NextClient(); ok; h, ok = rc.NextClient() {
+		r := h.Data.(*role)
+		rc := RoleCycle{Role: r.name, Rank: rank, Share: c.roleSorter.ShareOf(h), Weight: 1}
 		if r.hasWeight {
 			rc.Weight = r.weight
 		}
@@ -29,6 +28,7 @@ func (c *Core) beginCycle(now time.Time, candidates int) *Cycle {
 			rc.Limits = formatLimits(r.quota.Limits)
 		}
 		cyc.Roles = append(cyc.Roles, rc)
+		c.scratch.cycleRoles = append(c.scratch.cycleRoles, r)
 		rank++
 	}
 	for _, fw := range c.frameworkList {
@@ -39,17 +39,18 @@ func (c *Core) beginCycle(now time.Time, candidates int) *Cycle {
 			fr.rank = -1
 		}
 	}
-	for _, rc := range cyc.Roles {
-		r := c.roles[rc.Role]
+	for _, r := range c.scratch.cycleRoles {
 		k := 0
 		r.sorter.Start(&c.scratch.fws)
-		for fwID, ok := c.scratch.fws.Next(); ok; fwID, ok = c.scratch.fws.Next() {
-			fr := c.frameworks[fwID].roles[rc.Role]
+		for h, ok := c.scratch.fws.NextClient(); ok; h, ok = c.scratch.fws.NextClient() {
+			fr := h.Data.(*frameworkRole)
 			fr.rank = k
-			fr.share, _ = r.sorter.Share(fwID)
+			fr.share = r.sorter.ShareOf(h)
 			k++
 		}
 	}
+	clear(c.scratch.cycleRoles)
+	c.scratch.cycleRoles = c.scratch.cycleRoles[:0]
 	return cyc
 }
 
@@ -155,7 +156,7 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 			}
 			fc.Counts = counts
 			if len(fr.offered) > 0 {
-				fc.Offered = fr.offeredQ.String()
+				fc.Offered = c.quantityText(fr.offeredQ)
 				if fo.Offers == nil {
 					fo.Offers = fr.offered // handed out: fr.offered starts afresh next cycle
 				} else {
@@ -187,6 +188,40 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 	c.history.push(cyc)
 	res.Cycle = cyc
 	return res
+}
+
+// textKey identifies quantities of up to four names exactly, to reuse
+// their text.
+type textKey struct {
+	n      int
+	names  [4]string
+	values [4]float64
+}
+
+// maxTexts bounds Core.texts; past it the memo starts afresh.
+const maxTexts = 4096
+
+// quantityText is q.String(), remembered: in a cluster of a few machine
+// types many frameworks are offered the same sums cycle after cycle, and
+// formatting them is a good part of recording a cycle's explanation.
+func (c *Core) quantityText(q resources.Quantities) string {
+	if q.Len() > len(textKey{}.names) {
+		return q.String()
+	}
+	var k textKey
+	for name, v := range q.All() {
+		k.names[k.n], k.values[k.n] = name, v
+		k.n++
+	}
+	if s, ok := c.texts[k]; ok {
+		return s
+	}
+	if len(c.texts) >= maxTexts {
+		clear(c.texts)
+	}
+	s := q.String()
+	c.texts[k] = s
+	return s
 }
 
 // roleNames returns the framework's roles in name order.

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // Quantities is a set of scalar quantities aggregated by resource name
@@ -201,7 +202,7 @@ func (q *Quantities) Add(o Quantities) {
 		// The common case (an allocation of cpus, mem and disk added to a total
 		// of the same): no search.
 		for i := range o.entries {
-			q.entries[i].Value = fromFixed(toFixed(q.entries[i].Value) + toFixed(o.entries[i].Value))
+			q.entries[i].Value = addFixed(q.entries[i].Value, o.entries[i].Value)
 		}
 		return
 	}
@@ -216,7 +217,10 @@ func sameNames(a, b []Quantity) bool {
 		return false
 	}
 	for i := range a {
-		if a[i].Name != b[i].Name {
+		x, y := a[i].Name, b[i].Name
+		// Names usually share their bytes (entries are copied from one
+		// another), which settles it without comparing them.
+		if len(x) != len(y) || unsafe.StringData(x) != unsafe.StringData(y) && x != y {
 			return false
 		}
 	}
@@ -228,7 +232,7 @@ func sameNames(a, b []Quantity) bool {
 func (q *Quantities) addEntry(e Quantity) {
 	i := q.search(e.Name)
 	if i < len(q.entries) && q.entries[i].Name == e.Name {
-		q.entries[i].Value = fromFixed(toFixed(q.entries[i].Value) + toFixed(e.Value))
+		q.entries[i].Value = addFixed(q.entries[i].Value, e.Value)
 		return
 	}
 	q.entries = slices.Insert(q.entries, i, e)

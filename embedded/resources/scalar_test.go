@@ -2,6 +2,7 @@ package resources
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -61,5 +62,34 @@ func TestFormatScalar(t *testing.T) {
 		if got := FormatScalar(tc.in); got != tc.want {
 			t.Errorf("FormatScalar(%v) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestAddFixedMatchesFixedPoint checks addFixed's whole-number shortcut
+// against the fixed-point round trip, bit for bit, on the edges of the
+// shortcut and on random values.
+func TestAddFixedMatchesFixedPoint(t *testing.T) {
+	slow := func(a, b float64) float64 { return fromFixed(toFixed(a) + toFixed(b)) }
+	edges := []float64{0, math.Copysign(0, -1), 1, -1, 24, 4096, 0.5, 1.0005, -2.5,
+		maxExactInt - 1, maxExactInt, -(maxExactInt - 1), 1 << 50, 1e300, math.Inf(1), math.NaN()}
+	check := func(a, b float64) {
+		t.Helper()
+		got, want := addFixed(a, b), slow(a, b)
+		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("addFixed(%v, %v) = %v, want %v", a, b, got, want)
+		}
+	}
+	for _, a := range edges {
+		for _, b := range edges {
+			check(a, b)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		a := float64(rng.Int64N(1<<44) - 1<<43)
+		b := float64(rng.Int64N(1<<20)) / float64(1+rng.IntN(4)*999)
+		check(a, b)
+		check(b, a)
+		check(a, -a)
 	}
 }

@@ -59,7 +59,15 @@
 // UnallocatedQuantities, AddTotal, SubtractTotal: no per-agent maps, same
 // shares and order) and walks the order with a reusable Cursor that stops
 // as soon as the caller is done, so an allocation cycle over 10,000 agents
-// does not rebuild the order per agent.
+// does not rebuild the order per agent. Client handles (Client,
+// AllocatedQuantitiesTo, ShareOf, Cursor.NextClient) spare it the lookups
+// by name, and carry the caller's own entry for the client.
+//
+// Representation (no change in behaviour): a node's children are kept in
+// creation order with the DRF order as a list of indices into them, so
+// moving a node past its siblings shifts small integers rather than
+// pointers (which need GC write barriers while a collection is marking);
+// and a leaf recorded only by quantity keeps one set of totals, not two.
 //
 // The allocator declares the interface it needs; this package returns the
 // concrete *Sorter.

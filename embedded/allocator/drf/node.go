@@ -45,10 +45,17 @@ type node struct {
 	weightSet bool
 	kind      kind
 	parent    *node
-	// children holds active leaves and internal nodes first (sorted by
-	// DRF when the sorter is not dirty), then inactive leaves.
-	children []*node
-	alloc    allocation
+	// kids holds the children in no particular order, and order lists
+	// them as indices into kids: active leaves and internal nodes first
+	// (sorted by DRF when the sorter is not dirty), then inactive leaves.
+	// Mesos keeps one vector of pointers; indices let an allocation move a
+	// node past its siblings by shifting small integers, which needs no GC
+	// write barrier (copying pointers while the GC marks does).
+	kids  []*node
+	order []int32
+	alloc allocation
+	// client is the leaf's handle, once asked for (see Client).
+	client *Client
 }
 
 func newNode(name string, k kind, parent *node) *node {
@@ -75,21 +82,48 @@ func (n *node) clientPath() string {
 
 func (n *node) isLeaf() bool { return n.kind == activeLeaf || n.kind == inactiveLeaf }
 
+// numChildren is the number of children.
+func (n *node) numChildren() int { return len(n.order) }
+
+// child returns the i-th child in order.
+func (n *node) child(i int) *node { return n.kids[n.order[i]] }
+
+// children returns the children in order, as a new slice.
+func (n *node) children() []*node {
+	out := make([]*node, len(n.order))
+	for i, k := range n.order {
+		out[i] = n.kids[k]
+	}
+	return out
+}
+
 // removeChild models Node::removeChild: erase, keeping the order.
 func (n *node) removeChild(child *node) {
-	if i := slices.Index(n.children, child); i >= 0 {
-		n.children = slices.Delete(n.children, i, i+1)
+	i := slices.IndexFunc(n.order, func(k int32) bool { return n.kids[k] == child })
+	if i < 0 {
+		return
 	}
+	k := n.order[i]
+	n.order = slices.Delete(n.order, i, i+1)
+	last := int32(len(n.kids) - 1)
+	if k != last {
+		n.kids[k] = n.kids[last]
+		n.order[slices.Index(n.order, last)] = k
+	}
+	n.kids[last] = nil
+	n.kids = n.kids[:last]
 }
 
 // addChild models Node::addChild: inactive leaves go to the back, others
 // to the front; the caller restores the DRF order (usually by dirtying).
 func (n *node) addChild(child *node) {
+	n.kids = append(n.kids, child)
+	k := int32(len(n.kids) - 1)
 	if child.kind == inactiveLeaf {
-		n.children = append(n.children, child)
+		n.order = append(n.order, k)
 		return
 	}
-	n.children = slices.Insert(n.children, 0, child)
+	n.order = slices.Insert(n.order, 0, k)
 }
 
 // compareDRF models Node::compareDRF: by share, then by the number of
@@ -127,7 +161,29 @@ type allocation struct {
 	// byQuantity is, on a leaf, the part of totals recorded through
 	// AllocatedQuantities, which keeps no per-agent detail; Remove
 	// subtracts it from the ancestors. Internal nodes do not keep it.
+	// Until something is recorded per agent (keepQuantities), it is all
+	// of totals and not kept separately: see quantities.
 	byQuantity resources.Quantities
+	explicitQ  bool
+}
+
+// quantities returns the part of totals recorded by quantity only.
+func (a *allocation) quantities() resources.Quantities {
+	if a.explicitQ {
+		return a.byQuantity
+	}
+	return a.totals
+}
+
+// keepQuantities starts keeping byQuantity apart from totals, before
+// something is recorded per agent. While only quantities are recorded the
+// two see the same additions and subtractions in the same order, so they
+// hold the same values and one copy serves.
+func (a *allocation) keepQuantities() {
+	if !a.explicitQ {
+		a.byQuantity = a.totals.Clone()
+		a.explicitQ = true
+	}
 }
 
 // agentAlloc is one agent's share of an allocation. A first allocation on
@@ -148,7 +204,7 @@ func (a agentAlloc) owned() resources.Resources {
 }
 
 func (a *allocation) clone() allocation {
-	out := allocation{count: a.count, totals: a.totals.Clone(), byQuantity: a.byQuantity.Clone()}
+	out := allocation{count: a.count, totals: a.totals.Clone(), byQuantity: a.byQuantity.Clone(), explicitQ: a.explicitQ}
 	if a.resources != nil {
 		out.resources = make(map[string]agentAlloc, len(a.resources))
 		for agent, aa := range a.resources {

@@ -24,21 +24,27 @@ func (s *Sorter) AllocatedQuantities(client string, q resources.Quantities) erro
 	if !ok {
 		return fmt.Errorf("drf: allocated %v to %q: %w", q, client, ErrUnknownClient)
 	}
+	s.allocatedQuantities(current, q)
+	return nil
+}
+
+// allocatedQuantities is AllocatedQuantities on the client's leaf.
+func (s *Sorter) allocatedQuantities(current *node, q resources.Quantities) {
 	// Only the leaf remembers what was recorded by quantity (Remove and
 	// UnallocatedQuantities need it); every node's totals grow.
-	current.alloc.byQuantity.Add(q)
+	if current.alloc.explicitQ {
+		current.alloc.byQuantity.Add(q)
+	}
 	for ; current != nil; current = current.parent {
 		if current == s.root || s.dirty || current.kind == inactiveLeaf {
 			current.alloc.addQuantities(q)
 			continue
 		}
-		siblings := current.parent.children
-		pos := position(siblings, current)
+		pos := position(current.parent, current)
 		current.alloc.addQuantities(q)
 		current.share = s.calculateShare(current, true)
-		reposition(siblings, pos)
+		reposition(current.parent, pos)
 	}
-	return nil
 }
 
 // UnallocatedQuantities records scalar quantities given back by a client
@@ -49,10 +55,12 @@ func (s *Sorter) UnallocatedQuantities(client string, q resources.Quantities) er
 	if !ok {
 		return fmt.Errorf("drf: unallocated %v from %q: %w", q, client, ErrUnknownClient)
 	}
-	if !leaf.alloc.byQuantity.Contains(q) {
+	if !leaf.alloc.quantities().Contains(q) {
 		return fmt.Errorf("drf: unallocated %v from %q: %w", q, client, ErrNotAllocated)
 	}
-	leaf.alloc.byQuantity.Subtract(q)
+	if leaf.alloc.explicitQ {
+		leaf.alloc.byQuantity.Subtract(q)
+	}
 	for current := leaf; current != nil; current = current.parent {
 		current.alloc.totals.Subtract(q)
 	}
@@ -75,8 +83,9 @@ type Cursor struct {
 }
 
 type cursorFrame struct {
-	n *node
-	i int
+	kids  []*node
+	order []int32
+	i     int
 }
 
 // Start positions c at the first client of the Sort order, re-sorting the
@@ -86,30 +95,38 @@ func (s *Sorter) Start(c *Cursor) {
 		s.sortTree(s.root)
 		s.dirty = false
 	}
-	c.stack = append(c.stack[:0], cursorFrame{n: s.root})
+	c.stack = append(c.stack[:0], cursorFrame{kids: s.root.kids, order: s.root.order})
 }
 
 // Next returns the next client in Sort order, or false at the end.
 func (c *Cursor) Next() (string, bool) {
+	if n := c.next(); n != nil {
+		return n.clientPath(), true
+	}
+	return "", false
+}
+
+// next returns the next active leaf in Sort order, or nil at the end.
+func (c *Cursor) next() *node {
 	for len(c.stack) > 0 {
 		top := &c.stack[len(c.stack)-1]
-		if top.i >= len(top.n.children) {
+		if top.i >= len(top.order) {
 			c.stack = c.stack[:len(c.stack)-1]
 			continue
 		}
-		child := top.n.children[top.i]
+		child := top.kids[top.order[top.i]]
 		top.i++
 		switch child.kind {
 		case activeLeaf:
-			return child.clientPath(), true
+			return child
 		case inactiveLeaf:
 			// Inactive leaves close every child list.
 			c.stack = c.stack[:len(c.stack)-1]
 		case internal:
-			c.stack = append(c.stack, cursorFrame{n: child})
+			c.stack = append(c.stack, cursorFrame{kids: child.kids, order: child.order})
 		}
 	}
-	return "", false
+	return nil
 }
 
 // Share returns a client's weighted dominant share as Sort would use it

@@ -105,10 +105,10 @@ func (s *Sorter) appendNodes(dst *[]NodeSnapshot, n *node, depth int) {
 // orderedChildren returns n's children in the order a Sort would leave
 // them, without modifying the tree.
 func (s *Sorter) orderedChildren(n *node) []*node {
+	out := n.children()
 	if !s.dirty {
-		return n.children
+		return out
 	}
-	out := slices.Clone(n.children)
 	end := 0
 	shares := make(map[*node]float64)
 	for _, child := range out {

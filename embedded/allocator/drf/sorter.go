@@ -121,12 +121,13 @@ func (s *Sorter) Add(client string) error {
 
 			virt := newNode(virtualName, oldKind, current)
 			virt.alloc = current.alloc.clone()
+			moveHandle(current, virt)
 			current.addChild(virt)
 			s.clients[virt.clientPath()] = virt
 			break
 		}
 		var child *node
-		for _, c := range current.children {
+		for _, c := range current.kids {
 			if c.name == tokens[i] {
 				child = c
 				break
@@ -164,8 +165,12 @@ func (s *Sorter) Remove(client string) error {
 		return fmt.Errorf("drf: remove %q: %w", client, ErrUnknownClient)
 	}
 	leafAlloc := current.alloc.resources
-	leafQ := current.alloc.byQuantity
+	leafQ := current.alloc.quantities()
 	delete(s.clients, client)
+	if current.client != nil {
+		current.client.n = nil // the handle goes stale
+		current.client = nil
+	}
 
 	for current != s.root {
 		parent := current.parent
@@ -176,12 +181,14 @@ func (s *Sorter) Remove(client string) error {
 			parent.alloc.totals.Subtract(leafQ)
 		}
 		switch {
-		case len(current.children) == 0:
+		case current.numChildren() == 0:
 			parent.removeChild(current)
-		case len(current.children) == 1 && current.children[0].name == virtualName:
-			child := current.children[0]
+		case current.numChildren() == 1 && current.child(0).name == virtualName:
+			child := current.child(0)
 			current.kind = child.kind
-			current.alloc.byQuantity = child.alloc.byQuantity
+			current.alloc.byQuantity = child.alloc.quantities().Clone()
+			current.alloc.explicitQ = true
+			moveHandle(child, current)
 			current.removeChild(child)
 			parent.removeChild(current)
 			parent.addChild(current)
@@ -257,61 +264,71 @@ func (s *Sorter) Allocated(client, agent string, rs resources.Resources) error {
 	if !ok {
 		return fmt.Errorf("drf: allocated to %q on %s: %w", client, agent, ErrUnknownClient)
 	}
+	current.alloc.keepQuantities()
 	l := &lender{src: rs}
 	for ; current != nil; current = current.parent {
 		if current == s.root || s.dirty || current.kind == inactiveLeaf {
 			current.alloc.add(agent, rs, l)
 			continue
 		}
-		siblings := current.parent.children
-		pos := position(siblings, current)
+		pos := position(current.parent, current)
 		current.alloc.add(agent, rs, l)
 		current.share = s.calculateShare(current, true)
-		reposition(siblings, pos)
+		reposition(current.parent, pos)
 	}
 	return nil
 }
 
-// position finds n among its sorted siblings. While the tree is clean the
+// position finds n in its parent's order. While the tree is clean the
 // active leaves and internal nodes form a prefix sorted by compareDRF with
 // their stored shares, followed by the inactive leaves, so a binary search
 // finds n before its share changes. (Mesos scans linearly; the TODO in
 // DRFSorter::allocated suggests remembering the position.)
-func position(siblings []*node, n *node) int {
-	i, _ := slices.BinarySearchFunc(siblings, n, func(e, target *node) int {
-		if e.kind == inactiveLeaf {
-			return 1
-		}
-		return cmpDRF(e, target)
+func position(parent, n *node) int {
+	kids, order := parent.kids, parent.order
+	// The allocator usually allocates to the first client in the order.
+	if len(order) > 0 && kids[order[0]] == n {
+		return 0
+	}
+	i := sort0(len(order), func(j int) bool {
+		e := kids[order[j]]
+		return e.kind == inactiveLeaf || !compareDRF(e, n)
 	})
-	if i < len(siblings) && siblings[i] == n {
+	if i < len(order) && kids[order[i]] == n {
 		return i
 	}
-	return slices.Index(siblings, n) // not reached while the tree is clean
+	// Not reached while the tree is clean.
+	return slices.IndexFunc(order, func(k int32) bool { return kids[k] == n })
 }
 
-// reposition moves the node at pos, whose share or count just grew, to
-// where DRFSorter::allocated's swaps would leave it: left past every
-// sibling it now sorts before, or right past every active sibling that
-// sorts before it. Because the others are sorted, the stopping point is
-// found by binary search and the move is one copy.
-func reposition(siblings []*node, pos int) {
-	n := siblings[pos]
-	// Left: the first sibling in [0, pos) that n sorts before.
-	if j := sort0(pos, func(j int) bool { return compareDRF(n, siblings[j]) }); j < pos {
-		copy(siblings[j+1:pos+1], siblings[j:pos])
-		siblings[j] = n
+// reposition moves the child at pos of parent's order, whose share or
+// count just grew, to where DRFSorter::allocated's swaps would leave it:
+// left past every sibling it now sorts before, or right past every active
+// sibling that sorts before it. Because the others are sorted, the
+// stopping point is found by binary search and the move is one copy.
+func reposition(parent *node, pos int) {
+	kids, order := parent.kids, parent.order
+	k := order[pos]
+	n := kids[k]
+	// Left: the first sibling in [0, pos) that n sorts before. There is
+	// none unless n sorts before its left neighbour (the order is sorted),
+	// which a growing allocation never makes it do: check that first.
+	if pos > 0 && compareDRF(n, kids[order[pos-1]]) {
+		j := sort0(pos, func(j int) bool { return compareDRF(n, kids[order[j]]) })
+		copy(order[j+1:pos+1], order[j:pos])
+		order[j] = k
 		return
 	}
 	// Right: the first sibling after pos that is inactive or that n does
 	// not sort after.
-	rest := siblings[pos+1:]
-	k := sort0(len(rest), func(j int) bool {
-		return rest[j].kind == inactiveLeaf || !compareDRF(rest[j], n)
+	rest := order[pos+1:]
+	m := sort0(len(rest), func(j int) bool {
+		e := kids[rest[j]]
+		return e.kind == inactiveLeaf || !compareDRF(e, n)
 	})
-	if k > 0 {
-		copy(siblings[pos:pos+k], rest[:k])
-		siblings[pos+k] = n
+	if m > 0 {
+		copy(order[pos:pos+m], rest[:m])
+		order[pos+m] = k
 	}
 }
 
@@ -342,6 +359,7 @@ func (s *Sorter) Update(client, agent string, oldAlloc, newAlloc resources.Resou
 		!leaf.alloc.totals.Contains(oldAlloc.ScalarQuantities()) {
 		return fmt.Errorf("drf: update allocation of %q on %s from %v: %w", client, agent, oldAlloc, ErrNotAllocated)
 	}
+	leaf.alloc.keepQuantities()
 	for current := leaf; current != nil; current = current.parent {
 		current.alloc.update(agent, oldAlloc, newAlloc)
 	}
@@ -359,6 +377,7 @@ func (s *Sorter) Unallocated(client, agent string, rs resources.Resources) error
 	if !leaf.alloc.contains(agent, rs) {
 		return fmt.Errorf("drf: unallocated %v from %q on %s: %w", rs, client, agent, ErrNotAllocated)
 	}
+	leaf.alloc.keepQuantities()
 	for current := leaf; current != nil; current = current.parent {
 		current.alloc.subtract(agent, rs)
 	}
@@ -414,16 +433,20 @@ func (s *Sorter) AppendSorted(dst []string) []string {
 
 func (s *Sorter) sortTree(n *node) {
 	end := 0
-	for _, child := range n.children {
+	kids := n.kids
+	for _, k := range n.order {
+		child := kids[k]
 		if child.kind == inactiveLeaf {
 			break
 		}
 		child.share = s.calculateShare(child, true)
 		end++
 	}
-	slices.SortFunc(n.children[:end], cmpDRF)
-	for _, child := range n.children[:end] {
-		if child.kind == internal {
+	// compareDRF is a total order on siblings (their paths differ), so the
+	// result is the one std::sort gives.
+	slices.SortFunc(n.order[:end], func(a, b int32) int { return cmpDRF(kids[a], kids[b]) })
+	for _, k := range n.order[:end] {
+		if child := kids[k]; child.kind == internal {
 			s.sortTree(child)
 		}
 	}
@@ -432,7 +455,9 @@ func (s *Sorter) sortTree(n *node) {
 // appendClients lists active leaves in pre-order, stopping at the first
 // inactive leaf of each child list.
 func appendClients(dst []string, n *node) []string {
-	for _, child := range n.children {
+	kids := n.kids
+	for _, k := range n.order {
+		child := kids[k]
 		switch child.kind {
 		case activeLeaf:
 			dst = append(dst, child.clientPath())
