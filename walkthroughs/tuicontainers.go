@@ -10,6 +10,7 @@ import (
 	"github.com/mesoscope/mesoscope/embedded/containerizer"
 	"github.com/mesoscope/mesoscope/embedded/master/readonly"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
+	"github.com/mesoscope/mesoscope/tracer"
 )
 
 // standInAgentPID is the pid the containerizer tour's agent is listed with: the
@@ -107,39 +108,19 @@ func (e *containerEnv) containersJSON() ([]byte, error) {
 	return b, nil
 }
 
-// wireSpan and wireEvent are the tracer's span JSON (tracer.SpanData).
-type wireSpan struct {
-	TraceID       string            `json:"trace_id"`
-	SpanID        string            `json:"span_id"`
-	ParentSpanID  string            `json:"parent_span_id,omitempty"`
-	Name          string            `json:"name"`
-	Service       string            `json:"service"`
-	Kind          string            `json:"kind"`
-	StartUnixNano int64             `json:"start_unix_nano"`
-	EndUnixNano   int64             `json:"end_unix_nano"`
-	Attributes    map[string]string `json:"attributes,omitempty"`
-	Events        []wireEvent       `json:"events,omitempty"`
-}
-
-type wireEvent struct {
-	Name         string            `json:"name"`
-	TimeUnixNano int64             `json:"time_unix_nano"`
-	Attributes   map[string]string `json:"attributes,omitempty"`
-}
-
 // spansJSON is /mesoscope/v1/spans with one "container" span per container, in the
 // order the containers first moved; a container not terminated yet ends at now.
 func (e *containerEnv) spansJSON(now time.Time) ([]byte, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var spans []*wireSpan
-	byID := map[string]*wireSpan{}
+	var spans []*tracer.SpanData
+	byID := map[string]*tracer.SpanData{}
 	for _, t := range e.transitions {
 		id := t.ContainerID.String()
 		sp := byID[id]
 		if sp == nil {
 			n := len(spans) + 1
-			sp = &wireSpan{
+			sp = &tracer.SpanData{
 				TraceID: fmt.Sprintf("%032x", n), SpanID: fmt.Sprintf("%016x", n), Name: "container",
 				Service: "mesoscope-walk-containerizer", Kind: "internal",
 				StartUnixNano: t.Time.Add(-t.Since).UnixNano(), EndUnixNano: now.UnixNano(),
@@ -148,7 +129,7 @@ func (e *containerEnv) spansJSON(now time.Time) ([]byte, error) {
 			byID[id] = sp
 			spans = append(spans, sp)
 		}
-		sp.Events = append(sp.Events, wireEvent{Name: "container.state", TimeUnixNano: t.Time.UnixNano(), Attributes: map[string]string{
+		sp.Events = append(sp.Events, tracer.SpanEvent{Name: "container.state", TimeUnixNano: t.Time.UnixNano(), Attributes: map[string]string{
 			"mesos.container_id": id, "mesos.container_state_from": t.From.String(), "mesos.container_state": t.To.String(),
 			"mesos.container_state_time": t.Time.UTC().Format(time.RFC3339Nano), "mesos.container_state_from_duration": t.Since.String(),
 		}})
@@ -160,7 +141,7 @@ func (e *containerEnv) spansJSON(now time.Time) ([]byte, error) {
 			continue
 		}
 		sp.EndUnixNano = d.at.UnixNano()
-		sp.Events = append(sp.Events, wireEvent{Name: "container.terminated", TimeUnixNano: d.at.UnixNano(), Attributes: map[string]string{
+		sp.Events = append(sp.Events, tracer.SpanEvent{Name: "container.terminated", TimeUnixNano: d.at.UnixNano(), Attributes: map[string]string{
 			"mesos.container_id": d.id, "mesos.task_state": string(d.term.State), "mesos.reason": string(d.term.Reason),
 			"mesos.message": d.term.Message,
 		}})

@@ -299,22 +299,7 @@ func TestTUISourceLibprocess(t *testing.T) {
 	if _, ok, err := s.TUISource(); ok || err != nil {
 		t.Errorf("TUISource() of an empty session = ok %v, %v, want false, nil", ok, err)
 	}
-	for _, l := range []string{"runtime workers=2", "spawn alpha"} {
-		name, args, _ := parseArgs(l)
-		if out := s.Run(&Command{Name: name, Args: args}); strings.HasPrefix(out, "error:") {
-			t.Fatalf("%s: %s", l, out)
-		}
-	}
-	src, ok, err := s.TUISource()
-	if !ok || err != nil {
-		t.Fatalf("TUISource() = ok %v, %v, want a source", ok, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
-	defer cancel()
-	snap, err := src.Client.Snapshot(ctx, inspector.SnapshotOptions{})
-	if err != nil {
-		t.Fatalf("Snapshot() = %v", err)
-	}
+	snap := sourceSnapshot(t, s, "runtime workers=2", "spawn alpha")
 	var actors []string
 	for _, a := range snap.Actors {
 		actors = append(actors, a.ID)
@@ -380,22 +365,7 @@ func TestTUISourceStandIns(t *testing.T) {
 					t.Errorf("Close() = %v", err)
 				}
 			}()
-			for _, l := range tc.cmds {
-				name, args, _ := parseArgs(l)
-				if out := s.Run(&Command{Name: name, Args: args}); strings.HasPrefix(out, "error:") {
-					t.Fatalf("%s: %s", l, out)
-				}
-			}
-			src, ok, err := s.TUISource()
-			if !ok || err != nil {
-				t.Fatalf("TUISource() = ok %v, %v, want a source", ok, err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
-			defer cancel()
-			snap, err := src.Client.Snapshot(ctx, inspector.SnapshotOptions{})
-			if err != nil {
-				t.Fatalf("Snapshot() = %v", err)
-			}
+			snap := sourceSnapshot(t, s, tc.cmds...)
 			var roles []roleView
 			for _, r := range snap.Roles {
 				roles = append(roles, roleView{r.Name, r.Weight, r.DominantShare, r.ShareKnown, r.Allocated.CPUs, r.Frameworks})
@@ -409,4 +379,27 @@ func TestTUISourceStandIns(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sourceSnapshot runs the script lines cmds in s and returns what the inspector reads
+// through the session's TUI source.
+func sourceSnapshot(t *testing.T, s *Session, cmds ...string) *inspector.Snapshot {
+	t.Helper()
+	for _, l := range cmds {
+		name, args, _ := parseArgs(l)
+		if out := s.Run(&Command{Name: name, Args: args}); strings.HasPrefix(out, "error:") {
+			t.Fatalf("%s: %s", l, out)
+		}
+	}
+	src, ok, err := s.TUISource()
+	if !ok || err != nil {
+		t.Fatalf("TUISource() = ok %v, %v, want a source", ok, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
+	defer cancel()
+	snap, err := src.Client.Snapshot(ctx, inspector.SnapshotOptions{})
+	if err != nil {
+		t.Fatalf("Snapshot() = %v", err)
+	}
+	return snap
 }
