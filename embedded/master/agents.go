@@ -218,8 +218,9 @@ func (m *Master) reregisterSlave(from process.PID, msg mesos.ReregisterSlaveMess
 			}
 		}
 		m.m.slaveReregistrations.Inc()
-		m.reconcileAgentTasks(a, msg.Tasks)
-		m.Send(from, mesos.SlaveReregisteredMessageName, m.reregistered(a))
+		reply := m.reregistered(a)
+		reply.Reconciliations = m.reconciliations(a, msg.Tasks)
+		m.Send(from, mesos.SlaveReregisteredMessageName, reply)
 		m.publish(m.agentAddedEvent(a))
 		return
 	}
@@ -303,29 +304,43 @@ func (m *Master) reregistered(a *agent) mesos.SlaveReregisteredMessage {
 	return mesos.SlaveReregisteredMessage{SlaveID: r.SlaveID, Connection: r.Connection}
 }
 
-// reconcileAgentTasks compares what a reconnecting agent reports with
-// what the master knows: tasks the master believes are on the agent but
-// the agent does not report are lost in transit (Master::reconcileKnownSlave
-// sends TASK_DROPPED/TASK_LOST for launches the agent never saw).
-func (m *Master) reconcileAgentTasks(a *agent, reported []mesos.Task) {
+// reconciliations is the first half of Master::reconcileKnownSlave: the tasks the
+// master believes are on a reconnecting agent that its reregistration does not report
+// go back to the agent in SlaveReregisteredMessage, one ReconcileTasksMessage per
+// framework (with its FrameworkInfo, so the agent can tell a partition-aware one).
+// The master does not declare them lost itself: the launch may have been dropped
+// (the agent failed over), or it may have raced the reregistration, and then the
+// agent has the task. The agent answers TASK_DROPPED or TASK_LOST only for tasks it
+// does not know (Slave::reregistered); later updates of the others flow as usual.
+func (m *Master) reconciliations(a *agent, reported []mesos.Task) []mesos.ReconcileTasksMessage {
 	have := map[string]bool{}
 	for i := range reported {
 		have[reported[i].FrameworkID.Value+"/"+reported[i].TaskID.Value] = true
 	}
+	var out []mesos.ReconcileTasksMessage
 	for _, fwID := range slices.Sorted(maps.Keys(a.tasks)) {
+		var rec mesos.ReconcileTasksMessage
 		for _, tid := range slices.Sorted(maps.Keys(a.tasks[fwID])) {
 			t := a.tasks[fwID][tid]
-			if have[fwID+"/"+tid] || t.State != mesos.TaskStaging {
+			if have[fwID+"/"+tid] {
 				continue
 			}
-			fw := m.frameworks[fwID]
-			state := mesos.TaskLost
-			if fw != nil && fw.partitionAware() {
-				state = mesos.TaskDropped
-			}
-			m.masterUpdate(t, state, mesos.ReasonAgentReregistered, "Task was not received by the agent")
+			m.log.Warn("Task unknown to the agent during re-registration: reconciling with the agent",
+				"task", tid, "framework", fwID, "agent", a.id)
+			st := m.masterStatus(t.TaskID, &mesos.AgentID{Value: a.id}, nil, t.State, mesos.ReasonReconciliation, "Reconciliation request")
+			rec.Statuses = append(rec.Statuses, st)
 		}
+		if len(rec.Statuses) == 0 {
+			continue
+		}
+		rec.FrameworkID = mesos.FrameworkID{Value: fwID}
+		if fw := m.frameworks[fwID]; fw != nil {
+			info := fw.info
+			rec.Framework = &info
+		}
+		out = append(out, rec)
 	}
+	return out
 }
 
 func (a *agent) addExecutor(fw string, e mesos.ExecutorInfo) {

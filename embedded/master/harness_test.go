@@ -69,6 +69,8 @@ type fakeAgent struct {
 	msgs     []string
 	runTasks []mesos.RunTaskMessage
 	acks     []mesos.StatusUpdateAcknowledgementMessage
+	// reconciliations are those of every SlaveReregisteredMessage.
+	reconciliations []mesos.ReconcileTasksMessage
 }
 
 func (a *fakeAgent) record(s string) {
@@ -93,6 +95,9 @@ func (c *testCluster) addAgent(name, res string) *fakeAgent {
 		a.record("registered " + m.SlaveID.Value)
 	})
 	process.Install(&a.Base, mesos.SlaveReregisteredMessageName, func(_ process.PID, m mesos.SlaveReregisteredMessage) {
+		a.mu.Lock()
+		a.reconciliations = append(a.reconciliations, m.Reconciliations...)
+		a.mu.Unlock()
 		a.record("reregistered " + m.SlaveID.Value)
 	})
 	process.Install(&a.Base, mesos.RunTaskMessageName, func(_ process.PID, m mesos.RunTaskMessage) {
