@@ -201,8 +201,13 @@ func TestMasterKill9Loop(t *testing.T) {
 	work, logs := t.TempDir(), t.TempDir()
 	mport, aport := freePort(t), freePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", mport)
+	// Short health pings: an agent can take the old master's last SlaveReregistered
+	// message after it noticed that master die (the message and the broken link come
+	// on different connections) and believe itself registered with a new master that
+	// does not know it, as a Mesos agent can; like a Mesos agent it finds out when the
+	// pings stop (Slave::pingTimeout), here within 3 s instead of 75.
 	masterArgs := []string{"master", "--port", strconv.Itoa(mport), "--work_dir", filepath.Join(work, "master"),
-		"--allocation_interval", "100ms", "--trace_exporter", "none"}
+		"--allocation_interval", "100ms", "--trace_exporter", "none", "--agent_ping_timeout", "1secs", "--max_agent_ping_timeouts", "3"}
 	m := startProc(t, nil, filepath.Join(logs, "master-0.log"), masterArgs...)
 	agent := startProc(t, nil, filepath.Join(logs, "agent.log"), "agent", "--master", fmt.Sprintf("127.0.0.1:%d", mport), "--port", strconv.Itoa(aport),
 		"--work_dir", filepath.Join(work, "agent"), "--resources", "cpus:2;mem:1024;disk:1024;ports:[31000-31100]",
