@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -238,9 +239,11 @@ type testEnv struct {
 
 type envOption func(*Config, *fakeMaster)
 
-// newEnv starts a runtime (clock paused), a fake master and an agent with posix
-// isolation and small resources. The agent is not registered yet.
-func newEnv(t testing.TB, opts ...envOption) *testEnv {
+// newWorld starts what every agent test runs in: a runtime on a paused clock, a fake
+// master, and the agent configuration (posix isolation, small resources) changed by
+// opts, with its Master set. The runtime stops at the end of the test. With
+// AGENT_TEST_DEBUG (or RECOVER_DEBUG) set, the agent logs at debug level to stderr.
+func newWorld(t testing.TB, opts ...envOption) (*testEnv, Config) {
 	t.Helper()
 	ev := newEventLog()
 	rt, err := process.New(process.Config{Workers: 2, Observer: ev})
@@ -248,6 +251,10 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 		t.Fatal(err)
 	}
 	rt.Clock().Pause()
+	t.Cleanup(func() {
+		rt.Clock().Resume()
+		rt.Stop(context.Background())
+	})
 	m := newFakeMaster()
 	cfg := Config{
 		WorkDir:    t.TempDir(),
@@ -264,23 +271,33 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	for _, o := range opts {
 		o(&cfg, m)
 	}
+	if os.Getenv("AGENT_TEST_DEBUG") != "" || os.Getenv("RECOVER_DEBUG") != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	mpid, err := rt.Spawn("master", m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Master = mpid
-	a, err := New(rt, cfg)
+	return &testEnv{rt: rt, master: m, events: ev, work: cfg.WorkDir}, cfg
+}
+
+// newEnv starts a world (newWorld) and an agent in it. The agent is not registered
+// yet.
+func newEnv(t testing.TB, opts ...envOption) *testEnv {
+	t.Helper()
+	env, cfg := newWorld(t, opts...)
+	a, err := New(env.rt, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt.Settle() // the agent has initialized and armed its first registration timer
-	env := &testEnv{rt: rt, master: m, agent: a, events: ev, work: cfg.WorkDir}
+	env.rt.Settle() // the agent has initialized and armed its first registration timer
+	env.agent = a
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 		defer cancel()
-		rt.Clock().Resume()
+		env.rt.Clock().Resume()
 		a.Stop(ctx, true)
-		rt.Stop(context.Background())
 	})
 	return env
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/mesoscope/mesoscope/embedded/containerizer"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
-	"github.com/mesoscope/mesoscope/embedded/process"
 	"github.com/mesoscope/mesoscope/embedded/resources"
 )
 
@@ -34,40 +33,10 @@ type recoveryEnv struct {
 // nothing (tests acknowledge), and an agent that registers as S0.
 func newRecoveryEnv(t *testing.T, opts ...envOption) *recoveryEnv {
 	t.Helper()
-	ev := newEventLog()
-	rt, err := process.New(process.Config{Workers: 2, Observer: ev})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt.Clock().Pause()
-	m := newFakeMaster()
-	cfg := Config{
-		WorkDir:   t.TempDir(),
-		Resources: "cpus:2;mem:1024;disk:1024;ports:[31000-32000]",
-		Hostname:  "agent.example",
-		Seed:      1,
-		Logger:    slog.New(slog.DiscardHandler),
-		Containerizer: containerizer.Config{
-			Isolation: []string{"posix/cpu", "posix/mem"},
-			Shim:      testShim,
-		},
-	}
-	for _, o := range opts {
-		o(&cfg, m)
-	}
-	if os.Getenv("RECOVER_DEBUG") != "" {
-		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	mpid, err := rt.Spawn("master", m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Master = mpid
-	e := &recoveryEnv{testEnv: &testEnv{rt: rt, master: m, events: ev, work: cfg.WorkDir}, t: t, cfg: cfg}
-	t.Cleanup(func() {
-		rt.Clock().Resume()
-		rt.Stop(context.Background())
-	})
+	// The recovery tests' agent has no attributes.
+	opts = append([]envOption{func(c *Config, _ *fakeMaster) { c.Attributes = "" }}, opts...)
+	env, cfg := newWorld(t, opts...)
+	e := &recoveryEnv{testEnv: env, t: t, cfg: cfg}
 	e.start(cfg)
 	e.registerAgent(t)
 	return e
