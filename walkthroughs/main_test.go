@@ -3,14 +3,13 @@ package walkthroughs
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/mesoscope/mesoscope/embedded/containerizer"
+	"github.com/mesoscope/mesoscope/embedded/containerizer/shimtest"
 )
 
 // testShim is the launch shim argv the tests give the containerizer tour: the
@@ -29,7 +28,7 @@ func TestMain(m *testing.M) {
 	containerizer.RunShimIfRequested()
 	dir, err := os.MkdirTemp("", "walkthroughs-shim-")
 	if err == nil && !fuzzing() {
-		testShim = buildShim(dir)
+		testShim = shimtest.Build(dir)
 	}
 	code := 1
 	func() {
@@ -58,20 +57,4 @@ func fuzzing() bool {
 		}
 	}
 	return false
-}
-
-// buildShim builds the containerizer's shim binary into dir.
-func buildShim(dir string) []string {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "no go tool to build the test shim, re-exec'ing the test binary instead: %v\n", err)
-		return nil
-	}
-	out := filepath.Join(dir, "shim")
-	cmd := exec.Command(goTool, "build", "-o", out, "github.com/mesoscope/mesoscope/embedded/containerizer/internal/shim")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the test shim failed, re-exec'ing the test binary instead: %v\n%s", err, b)
-		return nil
-	}
-	return []string{out}
 }

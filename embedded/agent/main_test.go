@@ -3,7 +3,6 @@ package agent
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mesoscope/mesoscope/embedded/containerizer"
+	"github.com/mesoscope/mesoscope/embedded/containerizer/shimtest"
 )
 
 // testShim is the launch shim argv the tests give the containerizer: the dedicated
@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 	containerizer.RunShimIfRequested()
 	dir, err := os.MkdirTemp("", "agent-shim-")
 	if err == nil {
-		testShim = buildShim(dir)
+		testShim = shimtest.Build(dir)
 	}
 	code := m.Run()
 	if code == 0 {
@@ -39,20 +39,6 @@ func TestMain(m *testing.M) {
 	}
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-func buildShim(dir string) []string {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		return nil
-	}
-	out := filepath.Join(dir, "shim")
-	cmd := exec.Command(goTool, "build", "-o", out, "github.com/mesoscope/mesoscope/embedded/containerizer/internal/shim")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building the test shim failed, re-exec'ing the test binary instead: %v\n%s", err, b)
-		return nil
-	}
-	return []string{out}
 }
 
 // childProcesses lists the processes (zombies included) whose parent is this test

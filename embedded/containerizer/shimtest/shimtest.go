@@ -37,15 +37,27 @@ func (s *Shim) Command() []string {
 		if s.dir == "" {
 			return
 		}
-		out := filepath.Join(s.dir, "shim")
-		cmd := exec.Command("go", "build", "-o", out, shimPackage)
-		if b, err := cmd.CombinedOutput(); err == nil {
-			s.cmd = []string{out}
-		} else {
-			fmt.Fprintf(os.Stderr, "building the test shim failed, re-exec'ing the test binary instead: %v\n%s", err, b)
-		}
+		s.cmd = Build(s.dir)
 	})
 	return s.cmd
+}
+
+// Build builds the dedicated shim into dir and returns its argv, or nil (re-exec the
+// test binary) when there is no go tool or the build fails; the reason is printed.
+// (The containerizer's own tests cannot import this package, which imports the
+// containerizer; they keep a copy of this function.)
+func Build(dir string) []string {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "no go tool to build the test shim, re-exec'ing the test binary instead: %v\n", err)
+		return nil
+	}
+	out := filepath.Join(dir, "shim")
+	if b, err := exec.Command(goTool, "build", "-o", out, shimPackage).CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the test shim failed, re-exec'ing the test binary instead: %v\n%s", err, b)
+		return nil
+	}
+	return []string{out}
 }
 
 // Main is the TestMain of a package whose tests start agents: it runs the launch shim
