@@ -50,6 +50,13 @@ func (e *e2e) waitDeclined(n int) {
 		s, err := e.m.Stats(context.Background())
 		return err == nil && s.OffersDeclined >= n, fmt.Sprintf("%+v %v", s, err)
 	})
+	// Decided is not yet sent: a DECLINE still queued on an offer worker could reach
+	// the master after the app's REVIVE (the control worker's) and filter that agent
+	// for 120 s. Wait until the master has answered every call.
+	e.eventually(30*time.Second, "the declines answered by the master", func() (bool, string) {
+		a, err := e.m.Activity(context.Background())
+		return err == nil && a.Calls == 0, fmt.Sprintf("%+v %v", a, err)
+	})
 }
 
 func (e *e2e) queue() queueState {
