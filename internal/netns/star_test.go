@@ -87,8 +87,16 @@ func TestStarPartitionAndHeal(t *testing.T) {
 	if err := s.Heal(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := dial(0); err != nil {
-		t.Errorf("leaf 0 dial %s after healing: %v", addr, err)
+	// The link is up at once, but a first SYN can go unanswered while the hub's
+	// neighbour entry for the leaf, failed during the partition, resolves again; TCP
+	// retransmits it after a second, past one dial's 500 ms. Connectivity must be
+	// back within a few attempts.
+	err = dial(0)
+	for attempt := 1; err != nil && attempt < 10; attempt++ {
+		err = dial(0)
+	}
+	if err != nil {
+		t.Errorf("leaf 0 dial %s after healing, 10 attempts: %v", addr, err)
 	}
 	ln.Close()
 	<-accepted
