@@ -23,7 +23,7 @@ func TestSendAllocatesNothing(t *testing.T) {
 	})
 	ppid := mustSpawn(t, rt, "pump", src)
 	pump := func() { rt.Send(ppid, "pump", 64); rt.Settle() }
-	pump() // warm up: segments grow to their steady size
+	pump() // warm up: the node caches and batch slices reach their steady size
 	pump()
 	// Each run sends 64 messages process-to-process plus one from outside (boxing the
 	// int 64 in an interface may allocate, as may the runtime's own bookkeeping), so

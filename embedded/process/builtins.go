@@ -103,8 +103,9 @@ func (rt *Runtime) allProcs() []*proc {
 }
 
 // processesJSON is the body of /__processes__. Unlike libprocess, which dispatches to
-// each process and so waits behind a busy one, it reads each queue under the queue's
-// lock: a stuck process shows up with its backlog instead of hanging the endpoint.
+// each process and so waits behind a busy one, it reads each queue directly (see
+// mailbox.pending): a stuck process shows up with its backlog instead of hanging the
+// endpoint.
 func (rt *Runtime) processesJSON() []ProcessJSON {
 	all := rt.allProcs()
 	out := make([]ProcessJSON, 0, len(all))

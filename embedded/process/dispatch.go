@@ -107,7 +107,7 @@ func dispatch(c Context, to PID, name string, t task) bool {
 			e.header = cc.carriedHeader()
 		}
 	}
-	return rt.deliverTo(p, &e)
+	return rt.deliverTo(w, p, &e)
 }
 
 // Defer returns a function that, when called, dispatches fn(v) to the process behind c

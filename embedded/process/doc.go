@@ -21,6 +21,14 @@
 // ProcessManager::resume). A process therefore never runs concurrently with itself, and
 // its handlers need no locks for its own state.
 //
+// The queue (mailbox.go) is a lock-free stack whose top word is also the process's
+// BLOCKED/READY state: a send is one compare-and-swap that both enqueues and tells the
+// sender whether to schedule the process, and the worker takes everything queued with
+// one swap and serves it oldest first, with no atomic read-modify-write per event.
+// Queue nodes are recycled through per-worker caches (nodes.go). A worker takes up to
+// its share of the READY processes at once (runqueue.go), and on a one-worker runtime
+// the processes a handler makes READY are pushed together when it returns.
+//
 // Futures and promises follow libprocess (future.go): PENDING, READY, FAILED, DISCARDED,
 // with "abandoned" for a pending future whose promise is gone; callbacks run
 // synchronously; Discard is only a request; Then, Recover, After compose them.
@@ -49,9 +57,14 @@
 //     Config.Workers or LIBPROCESS_NUM_WORKER_THREADS (1..1024).
 //   - Message bodies are Go values locally and JSON (or raw bytes) on the wire; mesoscope
 //     does not speak Mesos's internal protobufs.
-//   - /__processes__ reads each queue under its lock instead of dispatching into every
+//   - /__processes__ reads each queue directly instead of dispatching into every
 //     process, so a process stuck in a long handler shows its backlog instead of hanging
-//     the endpoint. mesoscope's richer view (depths per kind, oldest event age, events
+//     the endpoint. Like libprocess's, the snapshot of a process that is busy draining
+//     its queue is not atomic; for a process held in one handler it is exact.
+//   - The run queue is popped in batches (up to a worker's share of the queue) rather
+//     than one process per lock, and on a one-worker runtime pushed in batches too (the
+//     processes one handler made READY); a send from a handler takes no lock except,
+//     now and then, to refill its worker's node cache. mesoscope's richer view (depths per kind, oldest event age, events
 //     handled) is /mesoscope/v1/processes.
 //   - A panicking handler does not abort the program (libprocess LOG(FATAL)s): the panic
 //     is logged, the event's future fails or its HTTP request gets 500, and the process

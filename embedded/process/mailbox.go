@@ -1,225 +1,198 @@
 package process
 
 import (
-	"runtime"
-	"sync"
+	"slices"
 	"sync/atomic"
 )
 
 // mailbox is a process's event queue: many producers, one consumer (the worker resuming
-// the process), lock-free on both sides, like libprocess's lock-free EventQueue
-// (3rdparty/libprocess/src/event_queue.hpp with --enable-lock-free-event-queue).
+// the process). It plays the part of libprocess's EventQueue
+// (3rdparty/libprocess/src/event_queue.hpp) and of the BLOCKED/READY half of
+// ProcessBase::State: one word, top, is both the queue and the scheduling state, so a
+// send is a single locked instruction that also tells the sender whether it must put
+// the process on the run queue.
 //
-// Events live in a chain of segments. A producer claims a slot with one compare-and-swap
-// on the tail segment's claim word, writes the event, then marks the slot ready; the
-// producer that claims the first slot past the end links a new segment. The consumer
-// reads slots in order. Segments start small, so an idle process costs little, and
-// double up to maxSegment slots. The consumer recycles one emptied segment for the next
-// link, so a steady stream allocates nothing.
+// Producers push nodes on a lock-free stack (Treiber's): write the event and the link
+// into a node of their own, then one compare-and-swap of top publishes both. top is
 //
-// Recycling is safe against the ABA problem because the claim word carries the
-// segment's generation: a producer that loaded the tail before the segment was recycled
-// fails its compare-and-swap (the generation moved on) and starts over from the tail.
+//	nil          BLOCKED: idle, nothing queued. The producer whose push replaces nil
+//	             schedules the process (push reports it), so exactly one does.
+//	&q.running   READY, and nothing pushed since the consumer last took the stack.
+//	a node       READY (or about to be), with events pushed since; the chain of next
+//	             links ends at nil or &q.running.
+//
+// The consumer takes the whole stack with one swap (grab), lists it oldest first in a
+// slice it owns (the nodes themselves are never relinked, so readers can walk them), and
+// serves the batch with one atomic store per event (cur, below) and none for a batch of
+// one. When a grab finds nothing
+// it tries to compare-and-swap &q.running to nil (BLOCKED); a failure means a producer
+// got in first, and it grabs again. So a process is resumed by at most one worker and an
+// event is never left behind in an idle queue. Per-sender FIFO holds because the stack's
+// order is the order of the successful compare-and-swaps.
+//
+// Readers of pending events (/__processes__) see the batch being served through head
+// (its newest node, for batches of more than one event) and cur (the index of the event
+// being served, published from the second event of a batch on and reset to 0 at its
+// end), then the stack. A batch of one event, the common case for a process that
+// receives one message at a time, costs the consumer no store per event at all.
+// Nodes go back to the worker's node cache when a batch is done, unless a reader was
+// active (readers > 0): those nodes are left to the garbage collector instead, so a
+// reader never sees a node reused under it.
 type mailbox struct {
-	tail atomic.Pointer[segment] // producers append here
-	_    [56]byte                // keep producers' and the consumer's fields on separate cache lines
+	top atomic.Pointer[node] // producers push here
+	_   [56]byte             // keep producers' and the consumer's fields on separate cache lines
 
 	// Consumer side.
-	head *segment
-	pos  int // next slot to read in head
+	batch []*node // the batch being served, oldest first
 
-	// Readers of pending events (/__processes__) walk from snapHead at snapPos. The
-	// consumer publishes its position after each event and takes snapMu only when it
-	// moves to the next segment.
-	snapMu   sync.Mutex
-	snapHead *segment
-	snapPos  atomic.Int32
+	// Published for readers.
+	head    atomic.Pointer[node] // newest node of the batch being served, nil between batches
+	cur     atomic.Uint32        // index in the batch of the event being served (see serving)
+	readers atomic.Int32         // pending() calls in progress
 
-	freeMu sync.Mutex
-	free   []*segment // emptied segments, ready to be linked again (at most maxFree)
+	running node // sentinel: top's READY-and-empty value
 }
 
-// maxFree bounds the recycled segments a mailbox keeps.
-const maxFree = 4
-
-const (
-	minSegment = 8
-	maxSegment = 256
-)
-
-type slot struct {
-	ready atomic.Uint32
-	ev    event
+// node is one queued event and its link to the event pushed before it.
+type node struct {
+	next   *node
+	ev     event
+	shared bool // from the runtime's pool (a send from outside the workers): goes back there
 }
 
-// segment is a fixed array of slots. claim packs the generation (high 32 bits) and the
-// next slot index to claim (low 32 bits).
-type segment struct {
-	claim atomic.Uint64
-	next  atomic.Pointer[segment]
-	slots []slot
-}
+// maxKeptBatch is the largest batch slice a mailbox keeps between batches; a flood's
+// larger slice is dropped so an idle process does not hold it.
+const maxKeptBatch = 4096
 
-func claimIndex(w uint64) int { return int(uint32(w)) }
-
-func (q *mailbox) init() {
-	s := &segment{slots: make([]slot, minSegment)}
-	q.tail.Store(s)
-	q.head = s
-	q.snapHead = s
-}
-
-// push appends e; it is safe for concurrent producers. backlog is how many events are
-// waiting (including e): a new segment is sized to it, so a process that receives one
-// message at a time keeps small segments and a flooded one gets large ones.
-func (q *mailbox) push(e *event, backlog int64) {
+// push adds n and reports whether the process was BLOCKED: the caller must then
+// schedule it. Safe for concurrent producers; n must not be used by the caller again.
+func (q *mailbox) push(n *node) bool {
 	for {
-		seg := q.tail.Load()
-		w := seg.claim.Load()
-		if q.tail.Load() != seg {
-			continue // seg was recycled or the tail moved on: start over
+		old := q.top.Load()
+		n.next = old
+		if q.top.CompareAndSwap(old, n) {
+			return old == nil
 		}
-		i := claimIndex(w)
-		n := len(seg.slots)
-		if i > n {
-			// Another producer is linking the next segment.
-			for j := 0; j < readySpins && q.tail.Load() == seg; j++ {
-			}
-			if q.tail.Load() == seg {
-				runtime.Gosched()
-			}
+	}
+}
+
+// markReady sets the mailbox READY with nothing queued, for a process that is scheduled
+// for another reason (Spawn schedules its initialization).
+func (q *mailbox) markReady() { q.top.Store(&q.running) }
+
+// grab takes every event pushed since the last grab into q.batch, oldest first, and
+// publishes the batch for readers. A batch of one event is not published: while it is
+// served nothing of it is pending, and a reader that reached its node through top
+// holds readers up, so release will not recycle it. It reports false if nothing was
+// pushed.
+func (q *mailbox) grab() bool {
+	if q.top.Load() == &q.running {
+		return false
+	}
+	top := q.top.Swap(&q.running)
+	if top == nil || top == &q.running {
+		return false
+	}
+	for n := top; n != nil && n != &q.running; n = n.next {
+		q.batch = append(q.batch, n)
+	}
+	if len(q.batch) > 1 {
+		slices.Reverse(q.batch)
+		q.head.Store(top)
+	}
+	return true
+}
+
+// serving publishes that the consumer is serving q.batch[i]. The first event of a batch
+// needs no store: release leaves cur at 0. An index, not a node pointer, because a
+// pointer store pays a write barrier check and a call on top of the locked instruction.
+func (q *mailbox) serving(i int) {
+	if i > 0 {
+		q.cur.Store(uint32(i))
+	}
+}
+
+// release ends the batch: it is unpublished and its nodes go back to c, or to the pool
+// they came from (shared nodes), or, with a reader active, to the garbage collector.
+func (q *mailbox) release(c *nodeCache) {
+	if len(q.batch) > 1 {
+		q.head.Store(nil)
+		q.cur.Store(0) // the next batch starts at its first event
+	}
+	recycle := q.readers.Load() == 0
+	var shared, last *node
+	k := 0
+	for i, n := range q.batch {
+		q.batch[i] = nil
+		if !recycle {
 			continue
 		}
-		if !seg.claim.CompareAndSwap(w, w+1) {
+		if !n.shared {
+			c.put(n)
 			continue
 		}
-		if i < n {
-			s := &seg.slots[i]
-			s.ev = *e
-			s.ready.Store(1)
-			return
+		n.ev = event{}
+		n.next = shared
+		shared = n
+		if last == nil {
+			last = n
 		}
-		// i == n: this producer links the next segment, then retries there. The tail
-		// moves first: the consumer recycles seg only once it sees seg.next, and by then
-		// no producer can start a claim on seg (they would see the tail has moved).
-		next := q.newSegment(segmentSize(backlog))
-		q.tail.Store(next)
-		seg.next.Store(next)
+		k++
+	}
+	if k > 0 {
+		c.pool.give(shared, last, k)
+	}
+	if cap(q.batch) > maxKeptBatch {
+		q.batch = nil
+	} else {
+		q.batch = q.batch[:0]
 	}
 }
 
-// segmentSize is the power of two between minSegment and maxSegment nearest above the
-// backlog.
-func segmentSize(backlog int64) int {
-	size := minSegment
-	for int64(size) < backlog && size < maxSegment {
-		size *= 2
-	}
-	return size
-}
+// idle makes the mailbox BLOCKED if nothing was pushed since the last grab; on false a
+// producer got in first and the consumer must grab again.
+func (q *mailbox) idle() bool { return q.top.CompareAndSwap(&q.running, nil) }
 
-func (q *mailbox) newSegment(size int) *segment {
-	q.freeMu.Lock()
-	for i := len(q.free) - 1; i >= 0; i-- {
-		if s := q.free[i]; len(s.slots) >= size && len(s.slots) <= 4*size {
-			q.free = append(q.free[:i], q.free[i+1:]...)
-			q.freeMu.Unlock()
-			return s
-		}
-	}
-	q.freeMu.Unlock()
-	return &segment{slots: make([]slot, size)}
-}
-
-// peek returns the next event without consuming it, or nil if the queue is empty. It
-// waits for a producer that has claimed the next slot but not yet written it.
-func (q *mailbox) peek() *event {
-	for {
-		seg := q.head
-		if q.pos == len(seg.slots) {
-			next := seg.next.Load()
-			if next == nil {
-				if claimIndex(seg.claim.Load()) <= len(seg.slots) {
-					return nil
-				}
-				// The next segment is being linked: a few instructions away, unless
-				// the linking producer was descheduled.
-				for i := 0; i < readySpins && seg.next.Load() == nil; i++ {
-				}
-				if seg.next.Load() == nil {
-					runtime.Gosched()
-				}
-				continue
-			}
-			q.advance(seg, next)
-			continue
-		}
-		s := &seg.slots[q.pos]
-		if s.ready.Load() == 1 {
-			return &s.ev
-		}
-		if q.pos >= claimIndex(seg.claim.Load()) {
-			return nil
-		}
-		// Claimed, being written. Wait a moment; if the producer is descheduled,
-		// report empty: the producer checks the process's scheduling state after
-		// marking the slot ready, so it will schedule the process again.
-		for range readySpins {
-			if s.ready.Load() == 1 {
-				return &s.ev
-			}
-		}
-		return nil
-	}
-}
-
-// readySpins bounds how long the consumer waits for a claimed slot to be written.
-const readySpins = 256
-
-// pop consumes the event peek returned; the pointer stays valid until the next peek.
-func (q *mailbox) pop() {
-	q.pos++
-	q.snapPos.Store(int32(q.pos))
-}
-
-// advance moves the consumer to the next segment and recycles the old one: its slots are
-// cleared (dropping references) and its generation bumped, so stale producers fail.
-func (q *mailbox) advance(old, next *segment) {
-	q.snapMu.Lock()
-	q.head, q.pos = next, 0
-	q.snapHead = next
-	q.snapPos.Store(0)
-	clear(old.slots)
-	old.next.Store(nil)
-	gen := old.claim.Load() >> 32
-	old.claim.Store((gen + 1) << 32)
-	q.snapMu.Unlock()
-	q.freeMu.Lock()
-	if len(q.free) < maxFree {
-		q.free = append(q.free, old)
-	} else if len(old.slots) > len(q.free[0].slots) {
-		q.free[0] = old // keep the larger segments for bursts
-	}
-	q.freeMu.Unlock()
-}
-
-// pending copies the events not yet consumed (for /__processes__): the consumer's
-// position is one past the event being served, so that event is not included.
+// pending copies the events not yet served (for /__processes__): the rest of the batch
+// being served (not the event being served), then the stack, oldest first. Like
+// libprocess's own snapshot it is not atomic with respect to a consumer that is making
+// progress; for a process busy in one handler it is exact.
 func (q *mailbox) pending() []event {
-	q.snapMu.Lock()
-	defer q.snapMu.Unlock()
+	q.readers.Add(1)
+	defer q.readers.Add(-1)
 	var out []event
-	seg := q.snapHead
-	i := int(q.snapPos.Load())
-	for seg != nil {
-		for ; i < len(seg.slots); i++ {
-			s := &seg.slots[i]
-			if s.ready.Load() != 1 {
-				return out
-			}
-			out = append(out, s.ev)
+	// cur belongs to head's batch if head is the same before and after reading it; a
+	// consumer racing through batches gets a few tries, then an approximate answer.
+	head := q.head.Load()
+	cur := int(q.cur.Load())
+	for range 3 {
+		again := q.head.Load()
+		if again == head {
+			break
 		}
-		seg, i = seg.next.Load(), 0
+		head, cur = again, int(q.cur.Load())
+	}
+	if head != nil {
+		batch := q.chain(head)
+		if cur >= len(batch) {
+			cur = 0
+		}
+		for _, n := range batch[cur+1:] {
+			out = append(out, n.ev)
+		}
+	}
+	for _, n := range q.chain(q.top.Load()) {
+		out = append(out, n.ev)
 	}
 	return out
+}
+
+// chain lists the nodes reachable from n, oldest first.
+func (q *mailbox) chain(n *node) []*node {
+	var nodes []*node
+	for ; n != nil && n != &q.running; n = n.next {
+		nodes = append(nodes, n)
+	}
+	slices.Reverse(nodes)
+	return nodes
 }

@@ -24,12 +24,11 @@ type proc struct {
 	impl Process
 	base *Base
 
-	mbox mailbox
-	// queued counts events pushed and not yet served. A producer that raises it from 0
-	// puts the process on the run queue (BLOCKED -> READY); the worker that lowers it to
-	// 0 stops touching the process (READY -> BLOCKED). So at most one worker resumes a
-	// process, and an event is never left behind in an idle queue.
-	queued  atomic.Int64
+	// mbox is the event queue and the BLOCKED/READY state in one word: the producer
+	// whose push finds the process BLOCKED puts it on the run queue, and the worker
+	// whose idle() succeeds stops touching it (see mailbox). So at most one worker
+	// resumes a process, and an event is never left behind in an idle queue.
+	mbox    mailbox
 	state   atomic.Uint32 // procState; written only by the consumer
 	purging atomic.Bool   // a TERMINATE with inject is queued: purge events before it
 
@@ -46,8 +45,9 @@ type proc struct {
 // (libprocess ProcessBase::enqueue). It reports false if the process has already
 // terminated; the caller then purges the event. An event that races with termination
 // is enqueued and purged by the worker that resumes the terminated process, so every
-// event is either served or purged, never lost.
-func (p *proc) enqueue(e *event) bool {
+// event is either served or purged, never lost. w is the worker running the caller
+// (its node cache is used), or nil from outside the workers.
+func (p *proc) enqueue(w *worker, e *event) bool {
 	if p.state.Load() == stateTerminated {
 		return false
 	}
@@ -57,10 +57,15 @@ func (p *proc) enqueue(e *event) bool {
 	if e.stamp == 0 && p.rt.stamp {
 		e.stamp = p.rt.nanotime()
 	}
-	n := p.queued.Add(1)
-	p.mbox.push(e, n)
-	if n == 1 {
-		p.rt.schedule(p)
+	var n *node
+	if w != nil {
+		n = w.nodes.get()
+	} else {
+		n = p.rt.nodes.getOne()
+	}
+	n.ev = *e
+	if p.mbox.push(n) {
+		p.rt.schedule(w, p)
 	}
 	return true
 }

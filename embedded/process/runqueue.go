@@ -7,7 +7,9 @@ import (
 )
 
 // runQueue is the FIFO of READY processes shared by the workers (libprocess's RunQueue,
-// 3rdparty/libprocess/src/run_queue.hpp). Idle workers park on their own channel; a push
+// 3rdparty/libprocess/src/run_queue.hpp). Unlike libprocess, which pushes and pops one
+// process per lock, a worker pushes every process its handler made READY in one go when
+// the handler returns, and takes a few at a time (see worker.next). Idle workers park on their own channel; a push
 // wakes one parked worker unless a worker is already spinning, looking for work.
 type runQueue struct {
 	mu      sync.Mutex
@@ -32,21 +34,31 @@ func (q *runQueue) init(workers int) {
 }
 
 func (q *runQueue) push(p *proc) {
+	q.pushAll([]*proc{p})
+}
+
+// pushAll appends ps in order under one lock and wakes as many parked workers as there
+// are new processes, unless a worker is already spinning for work.
+func (q *runQueue) pushAll(ps []*proc) {
 	q.mu.Lock()
-	if q.n == len(q.items) {
-		q.grow()
+	for _, p := range ps {
+		if q.n == len(q.items) {
+			q.grow()
+		}
+		q.items[(q.head+q.n)%len(q.items)] = p
+		q.n++
 	}
-	q.items[(q.head+q.n)%len(q.items)] = p
-	q.n++
 	q.size.Store(int32(q.n))
-	var w *worker
-	if len(q.idle) > 0 && q.spinning.Load() == 0 {
-		w = q.idle[len(q.idle)-1]
-		q.idle = q.idle[:len(q.idle)-1]
+	var buf [4]*worker
+	wake := buf[:0]
+	if k := min(len(ps), len(q.idle)); k > 0 && q.spinning.Load() == 0 {
+		wake = append(wake, q.idle[len(q.idle)-k:]...) // a copy: q.idle's array is reused
+		clear(q.idle[len(q.idle)-k:])
+		q.idle = q.idle[:len(q.idle)-k]
 		q.nidle.Store(int32(len(q.idle)))
 	}
 	q.mu.Unlock()
-	if w != nil {
+	for _, w := range wake {
 		w.wake <- struct{}{}
 	}
 }
@@ -59,23 +71,27 @@ func (q *runQueue) grow() {
 	q.items, q.head = items, 0
 }
 
-// pop returns the next READY process, parking the worker while there is none. It returns
-// nil once the queue is stopped and empty.
-func (q *runQueue) pop(w *worker) *proc {
+// pop appends to dst up to max READY processes, oldest first, parking the worker while
+// there are none; taking several under one lock amortizes it over a fan-out's many
+// small resumes. It returns dst unchanged once the queue is stopped and empty.
+func (q *runQueue) pop(w *worker, dst []*proc, max int) []*proc {
 	for {
 		q.mu.Lock()
 		if q.n > 0 {
-			p := q.items[q.head]
-			q.items[q.head] = nil
-			q.head = (q.head + 1) % len(q.items)
-			q.n--
+			k := min(q.n, max)
+			for range k {
+				dst = append(dst, q.items[q.head])
+				q.items[q.head] = nil
+				q.head = (q.head + 1) % len(q.items)
+			}
+			q.n -= k
 			q.size.Store(int32(q.n))
 			q.mu.Unlock()
-			return p
+			return dst
 		}
 		if q.stopped {
 			q.mu.Unlock()
-			return nil
+			return dst
 		}
 		q.mu.Unlock()
 

@@ -108,6 +108,7 @@ type Runtime struct {
 	ids   idGenerator
 
 	rq      runQueue
+	nodes   nodePool // queue nodes shared by the workers' caches
 	workers []*worker
 	wg      sync.WaitGroup
 
@@ -186,6 +187,7 @@ func New(cfg Config) (*Runtime, error) {
 	rt.workers = make([]*worker, workers)
 	for i := range rt.workers {
 		w := &worker{rt: rt, index: i, wake: make(chan struct{}, 1)}
+		w.nodes.pool = &rt.nodes
 		w.d.Worker = i
 		rt.workers[i] = w
 		rt.wg.Add(1)
@@ -280,17 +282,18 @@ func (rt *Runtime) Spawn(id string, p Process) (PID, error) {
 		base: b,
 		done: make(chan struct{}),
 	}
+	// READY before anyone can find it: a message sent to it from now on is queued
+	// behind the initialization, and only Spawn schedules it.
+	pr.mbox.markReady()
 	if _, loaded := rt.procs.LoadOrStore(id, pr); loaded {
 		return PID{}, fmt.Errorf("process: spawn %q: a process with this id already exists", id)
 	}
-	pr.mbox.init()
 	b.proc = pr
 	b.rt = rt
 	for name, r := range b.routes {
 		rt.helpFor(id).set(name, r.help)
 	}
-	pr.queued.Store(1) // the initialization counts as one event
-	rt.schedule(pr)
+	rt.schedule(nil, pr)
 	return pr.pid, nil
 }
 
@@ -304,7 +307,7 @@ func (rt *Runtime) Terminate(pid PID, inject bool) {
 		return
 	}
 	if p := rt.lookup(pid.ID); p != nil {
-		p.enqueue(&event{kind: TerminateEvent, inject: inject})
+		p.enqueue(nil, &event{kind: TerminateEvent, inject: inject})
 	}
 }
 
@@ -374,7 +377,7 @@ func (rt *Runtime) Stop(ctx context.Context) error {
 			return true
 		})
 		for _, p := range all {
-			p.enqueue(&event{kind: TerminateEvent, inject: true})
+			p.enqueue(nil, &event{kind: TerminateEvent, inject: true})
 		}
 		for _, p := range all {
 			select {
@@ -480,7 +483,7 @@ func (rt *Runtime) sendCached(parent *worker, from *sender, to PID, name string,
 			e.stamp = rt.nanotime()
 		}
 	}
-	if p == nil || !p.enqueue(&e) {
+	if p == nil || !p.enqueue(parent, &e) {
 		rt.dropped.Add(1)
 	}
 }
@@ -506,15 +509,16 @@ func (rt *Runtime) observeSend(parent *worker, kind observe.Kind, name string, f
 // deliver enqueues an event built by the runtime (dispatch, exited, http) to a local
 // process; it reports false (after purging the event) if there is no such process.
 func (rt *Runtime) deliver(id string, e *event) bool {
-	return rt.deliverTo(rt.lookup(id), e)
+	return rt.deliverTo(nil, rt.lookup(id), e)
 }
 
-// deliverTo is deliver to a process already looked up (nil if there is none).
-func (rt *Runtime) deliverTo(p *proc, e *event) bool {
+// deliverTo is deliver to a process already looked up (nil if there is none), from the
+// worker w (nil outside the workers).
+func (rt *Runtime) deliverTo(w *worker, p *proc, e *event) bool {
 	if rt.needs&observe.NeedTimes != 0 && e.stamp == 0 {
 		e.stamp = rt.nanotime()
 	}
-	if p == nil || !p.enqueue(e) {
+	if p == nil || !p.enqueue(w, e) {
 		e.purge()
 		rt.dropped.Add(1)
 		return false
@@ -522,15 +526,24 @@ func (rt *Runtime) deliverTo(p *proc, e *event) bool {
 	return true
 }
 
-// schedule puts a process that just became READY on the run queue.
-func (rt *Runtime) schedule(p *proc) {
+// schedule puts a process that just became READY on the run queue. On a runtime with
+// one worker, from a handler (w is the worker running it), the process is only noted:
+// no other worker could run it before the handler returns, so the worker pushes what
+// its handler made READY in one go then (worker.flush). With more workers it is pushed
+// at once, so that another worker can run it while the handler goes on (a handler may
+// even wait for it, as libprocess allows).
+func (rt *Runtime) schedule(w *worker, p *proc) {
+	if w != nil && w.serving && len(rt.workers) == 1 {
+		w.sched = append(w.sched, p)
+		return
+	}
 	rt.active.Add(1)
 	rt.rq.push(p)
 }
 
-// idle is called when a process goes back to BLOCKED.
-func (rt *Runtime) idle() {
-	if rt.active.Add(-1) == 0 {
+// idle is called when n processes went back to BLOCKED.
+func (rt *Runtime) idle(n int64) {
+	if rt.active.Add(-n) == 0 {
 		select {
 		case rt.quiet <- struct{}{}:
 		default:
@@ -546,12 +559,24 @@ type worker struct {
 	d     observe.Dispatch
 	msg   observe.Message // scratch for MessageSend during a dispatch
 	proc  *proc           // the process being resumed
+	nodes nodeCache       // queue nodes for sends from this worker; only it touches them
+
+	serving bool    // a handler is running: schedule notes READY processes in sched
+	sched   []*proc // processes the running handler made READY, pushed by flush
+	runq    []*proc // processes taken from the run queue, run in order by next
+	runqPos int
+	idles   int64 // processes this worker made BLOCKED, not yet taken off rt.active
 }
+
+// maxTake bounds how many READY processes a worker takes from the run queue at once.
+// It takes at most its share (the queue's length over the workers), so the others are
+// not left idle while it holds processes.
+const maxTake = 32
 
 func (w *worker) loop() {
 	defer w.rt.wg.Done()
 	for {
-		p := w.rt.rq.pop(w)
+		p := w.next()
 		if p == nil {
 			return
 		}
@@ -559,57 +584,96 @@ func (w *worker) loop() {
 	}
 }
 
-// resume serves every queued event of p, back to back, until its queue is empty
+// next returns the next process to resume: one already taken, else a few from the run
+// queue (waiting for them). Before it waits it settles its BLOCKED count, so Settle sees
+// the runtime quiet. It returns nil once the runtime is stopped and nothing is left.
+func (w *worker) next() *proc {
+	if w.runqPos < len(w.runq) {
+		p := w.runq[w.runqPos]
+		w.runq[w.runqPos] = nil
+		w.runqPos++
+		return p
+	}
+	if w.idles != 0 {
+		w.rt.idle(w.idles)
+		w.idles = 0
+	}
+	take := int(w.rt.rq.size.Load())/len(w.rt.workers) + 1
+	w.runq = w.rt.rq.pop(w, w.runq[:0], min(take, maxTake))
+	w.runqPos = 0
+	if len(w.runq) == 0 {
+		return nil
+	}
+	return w.next()
+}
+
+// flush pushes the processes the last handler made READY onto the run queue, counting
+// them active first (before the running process can go BLOCKED, so Settle never sees a
+// false quiet).
+func (w *worker) flush() {
+	if len(w.sched) == 0 {
+		return
+	}
+	w.rt.active.Add(int64(len(w.sched)))
+	w.rt.rq.pushAll(w.sched)
+	clear(w.sched)
+	w.sched = w.sched[:0]
+}
+
+// resume serves every queued event of p, batch after batch, until its queue is empty
 // (libprocess ProcessManager::resume), then marks it BLOCKED.
 func (w *worker) resume(p *proc) {
-	rt := w.rt
 	w.proc = p
 	p.current = w
-	var served int64
 	if p.state.Load() == stateBottom {
 		p.state.Store(stateRunning)
 		if init, ok := p.impl.(Initializer); ok {
 			// Observers see initialize() as a dispatch named "initialize", so what it
 			// sends (a first ping, a registration) is parented like any handler's sends.
 			e := event{kind: DispatchEvent, name: "initialize", body: funcTask(init.Initialize)}
+			w.serving = true
 			w.serve(p, &e)
+			w.serving = false
+			w.flush()
 		}
-		served = 1 // Spawn counted the initialization as an event
 	}
+	q := &p.mbox
 	for {
-		var counts [5]uint64
-		for e := p.mbox.peek(); e != nil; e = p.mbox.peek() {
-			p.mbox.pop()
-			served++
-			if p.state.Load() == stateTerminated ||
-				(p.purging.Load() && !(e.kind == TerminateEvent && e.inject)) {
-				e.purge()
-				p.dropped.Add(1)
-				continue
+		if q.grab() {
+			var counts [5]uint64
+			for i, n := range q.batch {
+				q.serving(i)
+				e := &n.ev
+				if p.state.Load() == stateTerminated ||
+					(p.purging.Load() && !(e.kind == TerminateEvent && e.inject)) {
+					e.purge()
+					p.dropped.Add(1)
+					continue
+				}
+				counts[e.kind]++
+				w.serving = true
+				w.serve(p, e)
+				w.serving = false
+				w.flush()
 			}
-			counts[e.kind]++
-			w.serve(p, e)
-		}
-		for k, n := range counts {
-			if n > 0 {
-				p.handled[k].Add(n)
+			for k, n := range counts {
+				if n > 0 {
+					p.handled[k].Add(n)
+				}
 			}
+			q.release(&w.nodes)
+			continue
 		}
-		// The queue looked empty. If nothing was pushed meanwhile, the count drops to
-		// zero and the process is BLOCKED: from here on another worker may resume it,
-		// so this one must not touch it again. Otherwise a producer has raised the
-		// count (its event is on its way into the queue) and we go on.
-		p.current = nil // before the count can reach zero: then p belongs to whoever resumes it next
-		if p.queued.Add(-served) == 0 {
+		// Nothing was pushed since the last grab. If that is still so, the process
+		// becomes BLOCKED: from here on another worker may resume it, so this one
+		// must not touch it again. Otherwise a producer got in first: grab again.
+		p.current = nil // before idle: then p belongs to whoever resumes it next
+		if q.idle() {
 			w.proc = nil
-			rt.idle()
+			w.idles++
 			return
 		}
 		p.current = w
-		if served == 0 {
-			runtime.Gosched() // a producer counted its event but has not pushed it yet
-		}
-		served = 0
 	}
 }
 
