@@ -129,7 +129,7 @@ func (m *Mesos) runDestroy(ct *container, children []*container) {
 		}
 	} else {
 		m.checkpointRunTermination(ct, term)
-		if err := os.RemoveAll(runtime); err != nil {
+		if err := removeRuntimeDir(runtime); err != nil {
 			m.log.Warn("Failed to remove the runtime directory", "container", ct.key, "err", err)
 		}
 	}
@@ -175,10 +175,12 @@ func stopAll(ts []Timer) {
 // up, before the go byte; it leaves the unstarted marker) has no status:
 // what it wrote is its own exit, not the task's.
 func (m *Mesos) readStatus(ct *container) *int32 {
-	if _, err := os.Stat(filepath.Join(m.lay.runtimePath(ct.id), unstartedFile)); err == nil {
+	runtime := m.lay.runtimePath(ct.id)
+	var st syscall.Stat_t
+	if syscall.Stat(filepath.Join(runtime, unstartedFile), &st) == nil {
 		return nil
 	}
-	v, ok, err := readInt(filepath.Join(m.lay.runtimePath(ct.id), statusFile))
+	v, ok, err := readInt(filepath.Join(runtime, statusFile))
 	if err != nil {
 		m.log.Warn("Failed to get container status", "container", ct.key, "err", err)
 	}

@@ -49,9 +49,18 @@ type LaunchInfo struct {
 
 // RunIfRequested runs the shim and exits the process when Env is set;
 // otherwise it returns immediately.
+//
+// The shim runs on a goroutine of its own, not on the calling one: called
+// from a package's init (init.go), the caller is the main goroutine, which
+// the runtime locks to the main thread until every init has run, and a
+// locked goroutine costs a hand-over between threads each time it blocks
+// and wakes (the P must move to its thread). The shim blocks and wakes at
+// every step (go byte, signal, task exit), so this halves the thread
+// switches of a destroy. The caller blocks until the shim exits the process.
 func RunIfRequested() {
 	if v, ok := os.LookupEnv(Env); ok {
-		os.Exit(Run(v, os.Stderr))
+		go func() { os.Exit(Run(v, os.Stderr)) }()
+		select {}
 	}
 }
 
@@ -179,7 +188,10 @@ loop:
 			break loop
 		}
 	}
-	signal.Stop(sigs)
+	// No signal.Stop: signals that arrive from now on stay queued in sigs
+	// and are dropped at exit, where Stop would restore their default
+	// action (a SIGTERM would kill the shim before it reaped the rest) and
+	// costs a round trip to the runtime's signal thread per signal.
 	writeStatus(int32(ws))
 	cleanup(child)
 	return 0
