@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mesoscope/mesoscope/embedded/containerizer"
+	"github.com/mesoscope/mesoscope/embedded/agent"
 	"github.com/mesoscope/mesoscope/embedded/master/readonly"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/tracer"
@@ -73,25 +73,14 @@ func contStandIn(s *Session, e *containerEnv) (map[string][]byte, error) {
 	return bodies, nil
 }
 
-// containerEntry is one element of an agent's /containers (Http::__containers).
-type containerEntry struct {
-	FrameworkID  string                            `json:"framework_id,omitempty"`
-	ExecutorID   string                            `json:"executor_id,omitempty"`
-	ExecutorName string                            `json:"executor_name"`
-	Source       string                            `json:"source"`
-	ContainerID  string                            `json:"container_id"`
-	Status       *containerizer.ContainerStatus    `json:"status,omitempty"`
-	Statistics   *containerizer.ResourceStatistics `json:"statistics,omitempty"`
-}
-
 // containersJSON is the agent's /containers: every container the containerizer has,
 // with its status and usage when it answers for them.
 func (e *containerEnv) containersJSON() ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
 	defer cancel()
-	out := []containerEntry{}
+	out := []agent.ContainerEntry{}
 	for _, sn := range e.m.Snapshot() {
-		c := containerEntry{FrameworkID: sn.Config.FrameworkID, ExecutorID: sn.Config.ExecutorID,
+		c := agent.ContainerEntry{FrameworkID: sn.Config.FrameworkID, ExecutorID: sn.Config.ExecutorID,
 			ExecutorName: "Command Executor (Task: " + sn.Config.ExecutorID + ")", ContainerID: sn.ContainerID.Value}
 		if st, err := e.m.Status(ctx, sn.ContainerID); err == nil {
 			c.Status = &st

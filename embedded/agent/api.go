@@ -82,7 +82,7 @@ func (a *Agent) serveAPI(r *process.Request) *process.Future[process.Response] {
 	case operator.AgentCallGetContainers:
 		show := call.GetContainers
 		return process.Then(a.containerEntries(show != nil && show.ShowNested),
-			func(entries []containerEntry) (process.Response, error) {
+			func(entries []ContainerEntry) (process.Response, error) {
 				out := &operator.GetContainers{}
 				for _, e := range entries {
 					out.Containers = append(out.Containers, e.v1())

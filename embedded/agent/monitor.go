@@ -10,10 +10,11 @@ import (
 	"github.com/mesoscope/mesoscope/embedded/process"
 )
 
-// containerEntry is one container of /containers, /monitor/statistics and
+// ContainerEntry is one container of /containers, /monitor/statistics and
 // GET_CONTAINERS (Http::__containers): the executor's metadata, copied on the agent,
-// and its status and statistics from the containerizer.
-type containerEntry struct {
+// and its status and statistics from the containerizer. It is exported for programs
+// that serve the same JSON shape without an agent (the walkthroughs' TUI stand-in).
+type ContainerEntry struct {
 	FrameworkID  string                            `json:"framework_id,omitempty"`
 	ExecutorID   string                            `json:"executor_id,omitempty"`
 	ExecutorName string                            `json:"executor_name"`
@@ -37,11 +38,11 @@ type statisticsEntry struct {
 // containerEntries collects the containers of the agent's live executors (and, with
 // nested, the containerizer's nested containers under them), then asks the
 // containerizer for their status and usage. The future completes off the agent.
-func (a *Agent) containerEntries(nested bool) *process.Future[[]containerEntry] {
+func (a *Agent) containerEntries(nested bool) *process.Future[[]ContainerEntry] {
 	if a.cont == nil {
-		return process.NewFuture([]containerEntry(nil))
+		return process.NewFuture([]ContainerEntry(nil))
 	}
-	var entries []containerEntry
+	var entries []ContainerEntry
 	roots := map[string]bool{}
 	for _, f := range a.sortedFrameworks() {
 		for _, e := range f.sortedExecutors() {
@@ -49,7 +50,7 @@ func (a *Agent) containerEntries(nested bool) *process.Future[[]containerEntry] 
 				continue
 			}
 			roots[e.containerID] = true
-			entries = append(entries, containerEntry{
+			entries = append(entries, ContainerEntry{
 				FrameworkID:  f.id,
 				ExecutorID:   e.id,
 				ExecutorName: e.info.Name,
@@ -63,14 +64,14 @@ func (a *Agent) containerEntries(nested bool) *process.Future[[]containerEntry] 
 	if nested {
 		for _, s := range m.Snapshot() {
 			if s.ContainerID.HasParent() && roots[s.ContainerID.Root().Value] {
-				entries = append(entries, containerEntry{ContainerID: s.ContainerID.Value, id: s.ContainerID})
+				entries = append(entries, ContainerEntry{ContainerID: s.ContainerID.Value, id: s.ContainerID})
 			}
 		}
 	}
 	if len(entries) == 0 {
-		return process.NewFuture([]containerEntry(nil))
+		return process.NewFuture([]ContainerEntry(nil))
 	}
-	p := process.NewPromise[[]containerEntry]()
+	p := process.NewPromise[[]ContainerEntry]()
 	left := atomic.Int64{}
 	left.Store(int64(len(entries)))
 	for i := range entries {
@@ -91,7 +92,7 @@ func (a *Agent) containerEntries(nested bool) *process.Future[[]containerEntry] 
 }
 
 // v1 converts an entry to GET_CONTAINERS's Container.
-func (e containerEntry) v1() operator.Container {
+func (e ContainerEntry) v1() operator.Container {
 	c := operator.Container{ExecutorName: e.ExecutorName, ContainerID: toMesosContainerID(e.id)}
 	if e.FrameworkID != "" {
 		c.FrameworkID = &mesos.FrameworkID{Value: e.FrameworkID}
@@ -137,8 +138,8 @@ func toMesosContainerID(id containerizer.ContainerID) mesos.ContainerID {
 // with status and statistics.
 func (a *Agent) serveContainers(r *process.Request) *process.Future[process.Response] {
 	want := r.URL.Query().Get("container_id")
-	return process.Then(a.containerEntries(false), func(entries []containerEntry) (process.Response, error) {
-		out := []containerEntry{}
+	return process.Then(a.containerEntries(false), func(entries []ContainerEntry) (process.Response, error) {
+		out := []ContainerEntry{}
 		for _, e := range entries {
 			if want == "" || e.ContainerID == want {
 				out = append(out, e)
@@ -151,7 +152,7 @@ func (a *Agent) serveContainers(r *process.Request) *process.Future[process.Resp
 // serveStatistics serves /monitor/statistics (Http::statistics): the resource usage
 // of every live executor's container.
 func (a *Agent) serveStatistics(*process.Request) *process.Future[process.Response] {
-	return process.Then(a.containerEntries(false), func(entries []containerEntry) (process.Response, error) {
+	return process.Then(a.containerEntries(false), func(entries []ContainerEntry) (process.Response, error) {
 		out := []statisticsEntry{}
 		for _, e := range entries {
 			if e.Statistics == nil {
