@@ -236,6 +236,10 @@ func (c *Core) allocate(a *agent, fw *framework, rs resources.Resources) {
 	u := rs.Clone()
 	u.Unallocate()
 	a.available.Subtract(u)
+	if role, ok := rs.SingleAllocationRole(); ok {
+		c.track(fw, role, rs, +1)
+		return
+	}
 	for role, part := range rs.Allocations() {
 		c.track(fw, role, part, +1)
 	}
@@ -244,15 +248,19 @@ func (c *Core) allocate(a *agent, fw *framework, rs resources.Resources) {
 // unallocate is the inverse of allocate; rs must be held.
 func (c *Core) unallocate(a *agent, fw *framework, rs resources.Resources) {
 	held, _ := a.allocated.get(fw.info.ID)
-	cur := held.Minus(rs) // copy on write, see allocate
-	if cur.IsEmpty() {
+	if held.Equal(rs) {
+		// All of it back, the common case (a declined offer): no copy.
+		a.allocated.del(fw.info.ID)
+	} else if cur := held.Minus(rs); cur.IsEmpty() { // copy on write, see allocate
 		a.allocated.del(fw.info.ID)
 	} else {
 		a.allocated.set(fw.info.ID, cur)
 	}
-	u := rs.Clone()
-	u.Unallocate()
-	a.available.Add(u)
+	a.available.AddUnallocated(rs)
+	if role, ok := rs.SingleAllocationRole(); ok {
+		c.track(fw, role, rs, -1)
+		return
+	}
 	for role, part := range rs.Allocations() {
 		c.track(fw, role, part, -1)
 	}
@@ -261,8 +269,12 @@ func (c *Core) unallocate(a *agent, fw *framework, rs resources.Resources) {
 // track adds or removes one role's part of an allocation to the sorters
 // and the quota bookkeeping.
 func (c *Core) track(fw *framework, roleName string, rs resources.Resources, sign int) {
-	q := rs.ScalarQuantities()
-	var unreserved, reserved resources.Quantities
+	// Scratch quantities: trackQ copies what it records, never the slices.
+	q, unreserved, reserved := &c.scratch.q, &c.scratch.unreserved, &c.scratch.reserved
+	q.Reset()
+	unreserved.Reset()
+	reserved.Reset()
+	q.AddScalarsOf(rs)
 	for r := range rs.All() {
 		if r.Type != resources.TypeScalar {
 			continue
@@ -283,12 +295,11 @@ func (c *Core) track(fw *framework, roleName string, rs resources.Resources, sig
 		c.trackFrameworkUnderRole(fw, roleName)
 		c.syncActivation(fr)
 	}
-	c.trackQ(fr, c.roles[roleName], q, unreserved, reserved, sign)
+	c.trackQ(fr, c.roles[roleName], *q, *unreserved, *reserved, sign)
 }
 
 // trackQ is track with the quantities already split.
 func (c *Core) trackQ(fr *frameworkRole, r *role, q, unreserved, reserved resources.Quantities, sign int) {
-	roleName, fw := r.name, fr.fw
 	if sign > 0 {
 		_ = c.roleSorter.AllocatedQuantitiesTo(r.client, q)
 		_ = r.sorter.AllocatedQuantitiesTo(fr.client, q)
@@ -298,8 +309,8 @@ func (c *Core) trackQ(fr *frameworkRole, r *role, q, unreserved, reserved resour
 		r.allocatedUnreservedQ.Add(unreserved)
 		return
 	}
-	_ = c.roleSorter.UnallocatedQuantities(roleName, q)
-	_ = r.sorter.UnallocatedQuantities(fw.info.ID, q)
+	_ = c.roleSorter.UnallocatedQuantitiesFrom(r.client, q)
+	_ = r.sorter.UnallocatedQuantitiesFrom(fr.client, q)
 	c.allocatedQ.Subtract(q)
 	c.allocatedReservedQ.Subtract(reserved)
 	r.allocatedReservedQ.Subtract(reserved)
@@ -322,13 +333,9 @@ func (c *Core) RecoverResources(fwID, agentID string, rs resources.Resources, fi
 	if !ok || !aok {
 		return nil, nil // Mesos ignores recoveries for departed frameworks or agents
 	}
-	allocs := rs.Allocations()
-	if len(allocs) != 1 {
+	roleName, ok := rs.SingleAllocationRole()
+	if !ok {
 		return nil, fmt.Errorf("allocator: recover resources %v of %s on %s: want resources allocated to exactly one role: %w", rs, fwID, agentID, ErrInvalid)
-	}
-	var roleName string
-	for k := range allocs {
-		roleName = k
 	}
 	held, _ := a.allocated.get(fwID)
 	if !held.Contains(rs) {

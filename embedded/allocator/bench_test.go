@@ -113,3 +113,39 @@ func BenchmarkCycleScaling(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRecoverResources is recoverResources of one offer, what the
+// master calls for every declined offer and for the unused part of every
+// accepted one: after each untimed cycle, every offer is given back, with
+// a refuse filter (filtered) or without.
+func BenchmarkRecoverResources(b *testing.B) {
+	for _, filtered := range []bool{false, true} {
+		b.Run(fmt.Sprintf("agents=10000/frameworks=1000/filtered=%v", filtered), func(b *testing.B) {
+			c := benchCore(b, 10000, 1000, 100)
+			var f *Filters
+			if filtered {
+				f = RefuseSeconds(1) // shorter than the interval: expired by the next cycle
+			}
+			now := t0
+			recovered := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				b.StopTimer()
+				now = now.Add(2 * time.Second)
+				r := c.Allocate(now)
+				b.StartTimer()
+				for _, fo := range r.Offers {
+					for _, o := range fo.Offers {
+						if _, err := c.RecoverResources(fo.FrameworkID, o.AgentID, o.Resources, f, now); err != nil {
+							b.Fatal(err)
+						}
+						recovered++
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(recovered), "ns/recover")
+			b.ReportMetric(float64(recovered)/float64(b.N), "recovers/op")
+		})
+	}
+}

@@ -43,6 +43,7 @@ type Sorter interface {
 	// names back to its own entries (drf.Client.Data holds them).
 	Client(client string) (*drf.Client, bool)
 	AllocatedQuantitiesTo(h *drf.Client, q resources.Quantities) error
+	UnallocatedQuantitiesFrom(h *drf.Client, q resources.Quantities) error
 	ShareOf(h *drf.Client) float64
 }
 

@@ -41,6 +41,8 @@ type scratch struct {
 	pending    []pending
 	offered    []*frameworkRole
 	cycleRoles []*role
+	// q, unreserved and reserved are track's quantities.
+	q, unreserved, reserved resources.Quantities
 }
 
 // pending is an allocation of the current agent whose sorter updates wait

@@ -115,6 +115,23 @@ func (rs Resources) Allocations() map[string]Resources {
 	return out
 }
 
+// SingleAllocationRole returns the allocation_info.role that every entry
+// shares ("" for unallocated entries) and true, or false when rs is empty
+// or its entries are allocated to different roles: len(Allocations()) == 1
+// and that group's role, without building the groups.
+func (rs Resources) SingleAllocationRole() (string, bool) {
+	if len(rs.items) == 0 {
+		return "", false
+	}
+	role := rs.items[0].r.AllocationRole()
+	for i := 1; i < len(rs.items); i++ {
+		if rs.items[i].r.AllocationRole() != role {
+			return "", false
+		}
+	}
+	return role, true
+}
+
 // Allocate sets allocation_info.role on every entry, in place
 // (Resources::allocate).
 func (rs *Resources) Allocate(role string) {

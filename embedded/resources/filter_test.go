@@ -233,3 +233,87 @@ func TestProviderID(t *testing.T) {
 		t.Errorf("subtraction across providers")
 	}
 }
+
+func TestSingleAllocationRole(t *testing.T) {
+	a := mustParse(t, "cpus:1;mem:512").Allocated("a")
+	b := mustParse(t, "disk:10").Allocated("b")
+	tests := []struct {
+		name     string
+		rs       Resources
+		wantRole string
+		wantOK   bool
+	}{
+		{"empty", Resources{}, "", false},
+		{"unallocated", mustParse(t, "cpus:1;mem:512"), "", true},
+		{"one role", a, "a", true},
+		{"two roles", a.Plus(b), "", false},
+		{"allocated and unallocated", a.Plus(mustParse(t, "disk:5")), "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			role, ok := tt.rs.SingleAllocationRole()
+			if role != tt.wantRole || ok != tt.wantOK {
+				t.Errorf("SingleAllocationRole(%v) = %q, %v, want %q, %v", tt.rs, role, ok, tt.wantRole, tt.wantOK)
+			}
+			// It agrees with Allocations.
+			allocs := tt.rs.Allocations()
+			if wantOK := len(allocs) == 1; ok != wantOK {
+				t.Errorf("SingleAllocationRole(%v) ok = %v, but Allocations() has %d groups", tt.rs, ok, len(allocs))
+			}
+			if _, in := allocs[role]; ok && !in {
+				t.Errorf("SingleAllocationRole(%v) = %q, not a key of Allocations() %v", tt.rs, role, allocs)
+			}
+		})
+	}
+}
+
+func TestAddUnallocated(t *testing.T) {
+	tests := []struct {
+		name string
+		into string // text form, unallocated
+		add  Resources
+		want string
+	}{
+		{"into empty", "", mustParse(t, "cpus:2;mem:1024;ports:[31000-31010]").Allocated("r"), "cpus:2;mem:1024;ports:[31000-31010]"},
+		{"merges", "cpus:1;ports:[31011-31020]", mustParse(t, "cpus:2;ports:[31000-31010]").Allocated("r"), "cpus:3;ports:[31000-31020]"},
+		{"two roles merge into one entry", "", mustParse(t, "cpus:1").Allocated("a").Plus(mustParse(t, "cpus:2").Allocated("b")), "cpus:3"},
+		{"reservations kept apart", "cpus:1", of(mustResource(t, "cpus", "2", "role1")).Allocated("role1"), "cpus:1;cpus(role1):2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got Resources
+			if tt.into != "" {
+				got = mustParse(t, tt.into)
+			}
+			before := tt.add.Clone()
+			got.AddUnallocated(tt.add)
+			want := mustParse(t, tt.want)
+			if !got.Equal(want) || got.Len() != want.Len() {
+				t.Errorf("AddUnallocated(%v) into %q = %v, want %v", tt.add, tt.into, got, want)
+			}
+			for r := range got.All() {
+				if r.AllocationInfo != nil {
+					t.Errorf("AddUnallocated(%v): entry %v keeps allocation_info", tt.add, r)
+				}
+			}
+			if !tt.add.Equal(before) {
+				t.Errorf("AddUnallocated changed its argument: %v, want %v", tt.add, before)
+			}
+			// Same as adding an unallocated copy entry by entry (Add of the
+			// copy into empty resources would keep entries that differed only
+			// in their role apart).
+			u := tt.add.Clone()
+			u.Unallocate()
+			var ref Resources
+			if tt.into != "" {
+				ref = mustParse(t, tt.into)
+			}
+			for r := range u.All() {
+				ref.AddResource(r)
+			}
+			if !got.Equal(ref) || got.Len() != ref.Len() {
+				t.Errorf("AddUnallocated(%v) = %v, adding an unallocated copy entry by entry = %v", tt.add, got, ref)
+			}
+		})
+	}
+}

@@ -246,6 +246,21 @@ func (rs *Resources) Add(o Resources) {
 	}
 }
 
+// AddUnallocated adds o with allocation_info cleared, in place: what
+// recovered resources do to an agent's available resources (Add of a copy
+// of o after Unallocate, without the copy). Entries that differed only in
+// their allocation role merge.
+func (rs *Resources) AddUnallocated(o Resources) {
+	if len(rs.items) == 0 {
+		rs.items = make([]entry, 0, len(o.items))
+	}
+	for i := range o.items {
+		e := o.items[i]
+		e.r.AllocationInfo = nil
+		rs.add(e)
+	}
+}
+
 // Subtract subtracts every entry of o in place (operator-=(Resources)).
 // Subtracting more than is present removes the entry, as in Mesos.
 func (rs *Resources) Subtract(o Resources) {

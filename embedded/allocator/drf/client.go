@@ -67,6 +67,15 @@ func (s *Sorter) AllocatedQuantitiesTo(c *Client, q resources.Quantities) error 
 	return nil
 }
 
+// UnallocatedQuantitiesFrom is UnallocatedQuantities for a client given by
+// its handle.
+func (s *Sorter) UnallocatedQuantitiesFrom(c *Client, q resources.Quantities) error {
+	if c == nil || c.n == nil {
+		return fmt.Errorf("drf: unallocated %v from a removed client: %w", q, ErrUnknownClient)
+	}
+	return s.unallocatedQuantities(c.n, q)
+}
+
 // ShareOf is Share for a client given by its handle; it returns 0 for a
 // removed client.
 func (s *Sorter) ShareOf(c *Client) float64 {

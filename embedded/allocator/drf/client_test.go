@@ -63,14 +63,27 @@ func TestClientHandle(t *testing.T) {
 	if got, _ := s.Client("a"); got != h || h.Path() != "a" {
 		t.Errorf("Client(a) after Remove(a/b) = %p (%q), want %p", got, h.Path(), h)
 	}
-	if err := s.UnallocatedQuantities("a", resources.MustQuantities("cpus:2")); err != nil {
+	if err := s.UnallocatedQuantities("a", resources.MustQuantities("cpus:1")); err != nil {
 		t.Errorf("UnallocatedQuantities(a) after the collapse = %v, want nil", err)
+	}
+	// By handle, with the same checks as by name.
+	if err := s.UnallocatedQuantitiesFrom(h, resources.MustQuantities("cpus:2")); !errors.Is(err, ErrNotAllocated) {
+		t.Errorf("UnallocatedQuantitiesFrom(a, cpus:2) with cpus:1 left = %v, want ErrNotAllocated", err)
+	}
+	if err := s.UnallocatedQuantitiesFrom(h, resources.MustQuantities("cpus:1")); err != nil {
+		t.Errorf("UnallocatedQuantitiesFrom(a, cpus:1) = %v, want nil", err)
+	}
+	if got := s.ShareOf(h); got != 0 {
+		t.Errorf("ShareOf(a) after giving everything back = %v, want 0", got)
 	}
 	if err := s.Remove("a"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AllocatedQuantitiesTo(h, resources.MustQuantities("cpus:1")); !errors.Is(err, ErrUnknownClient) {
 		t.Errorf("AllocatedQuantitiesTo(removed) = %v, want ErrUnknownClient", err)
+	}
+	if err := s.UnallocatedQuantitiesFrom(h, resources.MustQuantities("cpus:1")); !errors.Is(err, ErrUnknownClient) {
+		t.Errorf("UnallocatedQuantitiesFrom(removed) = %v, want ErrUnknownClient", err)
 	}
 	if got := h.Path(); got != "" {
 		t.Errorf("Path() of a removed client = %q, want empty", got)

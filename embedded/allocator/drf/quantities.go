@@ -55,8 +55,13 @@ func (s *Sorter) UnallocatedQuantities(client string, q resources.Quantities) er
 	if !ok {
 		return fmt.Errorf("drf: unallocated %v from %q: %w", q, client, ErrUnknownClient)
 	}
+	return s.unallocatedQuantities(leaf, q)
+}
+
+// unallocatedQuantities is UnallocatedQuantities on the client's leaf.
+func (s *Sorter) unallocatedQuantities(leaf *node, q resources.Quantities) error {
 	if !leaf.alloc.quantities().Contains(q) {
-		return fmt.Errorf("drf: unallocated %v from %q: %w", q, client, ErrNotAllocated)
+		return fmt.Errorf("drf: unallocated %v from %q: %w", q, leaf.clientPath(), ErrNotAllocated)
 	}
 	if leaf.alloc.explicitQ {
 		leaf.alloc.byQuantity.Subtract(q)
