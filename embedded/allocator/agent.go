@@ -248,8 +248,9 @@ func (c *Core) allocate(a *agent, fw *framework, rs resources.Resources) {
 // unallocate is the inverse of allocate; rs must be held.
 func (c *Core) unallocate(a *agent, fw *framework, rs resources.Resources) {
 	held, _ := a.allocated.get(fw.info.ID)
-	if held.Equal(rs) {
-		// All of it back, the common case (a declined offer): no copy.
+	if rs.Contains(held) {
+		// All of it back (rs is held, so this means rs equals held), the
+		// common case of a declined offer: no copy.
 		a.allocated.del(fw.info.ID)
 	} else if cur := held.Minus(rs); cur.IsEmpty() { // copy on write, see allocate
 		a.allocated.del(fw.info.ID)
