@@ -85,12 +85,14 @@ func TestDemoCommand(t *testing.T) {
 
 	urlRE := regexp.MustCompile(`master at (http://\S+), 3 agents, 3 frameworks; Marathon at (http://\S+) `)
 	var master, mURL string
+	// The banner is written a line at a time: wait for its last line.
 	poll(t, 30*time.Second, "the demo's URLs", func() bool {
-		m := urlRE.FindStringSubmatch(out.String())
+		s := out.String()
+		m := urlRE.FindStringSubmatch(s)
 		if m != nil {
 			master, mURL = m[1], m[2]
 		}
-		return m != nil
+		return m != nil && strings.Contains(s, "Ctrl-C stops it.")
 	})
 	for _, want := range []string{
 		mURL + "/v2/queue?embed=lastUnusedOffers",

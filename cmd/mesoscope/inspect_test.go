@@ -208,3 +208,64 @@ func TestInspectErrors(t *testing.T) {
 		})
 	}
 }
+
+// why reads Marathon before the master, so the master's view is never
+// older than Marathon's: an offer Marathon processed comes from an agent
+// the master's state already lists. Its errors keep their order: a master
+// that cannot be read is reported before Marathon.
+func TestWhyReadsMarathonBeforeMaster(t *testing.T) {
+	var (
+		mu  sync.Mutex
+		log []string
+	)
+	record := func(what string) {
+		mu.Lock()
+		defer mu.Unlock()
+		log = append(log, what)
+	}
+	mesos := fakeMesos(t)
+	defer mesos.Close()
+	master := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/master/state" {
+			record("master state")
+		}
+		mesos.Config.Handler.ServeHTTP(w, r)
+	}))
+	defer master.Close()
+	marathon := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v2/queue":
+			record("marathon queue")
+			w.Write([]byte(`{"queue":[]}`))
+		case "/v2/info":
+			record("marathon info")
+			w.Write([]byte(`{"frameworkId":"F0","name":"marathon"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer marathon.Close()
+
+	out, err := runInspect(t, newWhyCommand(), "marathon", "--master", master.URL, "--marathon", marathon.URL, "--demand", "cpus:2;mem:128")
+	if err != nil {
+		t.Fatalf("why marathon error = %v\n%s", err, out)
+	}
+	mu.Lock()
+	got := append([]string(nil), log...)
+	mu.Unlock()
+	if want := []string{"marathon queue", "marathon info", "master state"}; strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("why read %q, want %q (Marathon first)", got, want)
+	}
+
+	// Neither readable: the master's error comes first, as before.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	out, err = runInspect(t, newWhyCommand(), "marathon", "--master", closed, "--marathon", closed)
+	if err == nil || !strings.Contains(err.Error(), "cannot reach the Mesos master") {
+		t.Errorf("why with neither reachable = %v, want the master's error first\n%s", err, out)
+	}
+}

@@ -72,24 +72,33 @@ starts with "/" (or is in Marathon's queue), else a framework id or name, else a
 // runWhy explains arg: output to w, warnings about parts it could not read to
 // errW (so -o json stays JSON).
 func runWhy(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt inspector.RenderOptions, marathonURL, arg, kind, role string, d *inspector.Demand) error {
+	// Marathon first, the master second: the master's view is then never
+	// older than Marathon's, so an offer Marathon has processed comes from an
+	// agent the master's state already lists (read the other way round, a
+	// cluster that is starting could show Marathon's declines next to "no
+	// agent registered").
+	var (
+		queue             []inspector.MarathonQueueItem
+		info              inspector.MarathonInfo
+		queueErr, infoErr error
+	)
+	if marathonURL != "" {
+		queue, queueErr = c.MarathonQueue(ctx, marathonURL)
+		if queueErr == nil {
+			// /v2/info names Marathon's framework (it need not be "marathon");
+			// without it the framework is looked up by that name.
+			info, infoErr = c.MarathonInfo(ctx, marathonURL)
+		}
+	}
 	snap, err := c.Snapshot(ctx, inspector.SnapshotOptions{SkipProcesses: true})
 	if err != nil {
 		return err
 	}
-	var (
-		queue []inspector.MarathonQueueItem
-		info  inspector.MarathonInfo
-	)
-	if marathonURL != "" {
-		queue, err = c.MarathonQueue(ctx, marathonURL)
-		if err != nil {
-			return &marathonError{url: marathonURL, err: err}
-		}
-		// /v2/info names Marathon's framework (it need not be "marathon");
-		// without it the framework is looked up by that name.
-		if info, err = c.MarathonInfo(ctx, marathonURL); err != nil {
-			snap.Warnings = append(snap.Warnings, "marathon info: "+err.Error())
-		}
+	if queueErr != nil {
+		return &marathonError{url: marathonURL, err: queueErr}
+	}
+	if infoErr != nil {
+		snap.Warnings = append(snap.Warnings, "marathon info: "+infoErr.Error())
 	}
 	q := inspector.Query{Role: role, Demand: d}
 	switch kind {
