@@ -47,25 +47,24 @@ func resolveWhy(ix *inspector.Index, arg string) inspector.Query {
 	return inspector.Query{Framework: arg}
 }
 
-// explainer is the part of the client the Why view uses.
-type explainer interface {
-	inspector.AllocatorExplainer
-	MarathonQueue(ctx context.Context, marathonURL string) ([]inspector.MarathonQueueItem, error)
+// marathonQueue is Marathon's launch queue as the poller read it for the Why
+// view: before the master's snapshot, so that the snapshot is never older
+// than the queue (see runWhy in cmd/mesoscope). It is empty without a
+// Marathon URL.
+type marathonQueue struct {
+	items []inspector.MarathonQueueItem
+	err   error
 }
 
 // explain answers a Why question: the exact half (mesoscope's allocator) when
 // the master serves it, else the best-effort half; Marathon's queue joins in
 // for apps when a Marathon URL is configured. It does I/O and runs on the
 // poller's goroutine.
-func explain(ctx context.Context, c explainer, snap *inspector.Snapshot, ix *inspector.Index, arg, marathonURL string) *explainResult {
+func explain(ctx context.Context, c inspector.AllocatorExplainer, snap *inspector.Snapshot, ix *inspector.Index, arg string, mq marathonQueue) *explainResult {
 	res := &explainResult{arg: arg, q: resolveWhy(ix, arg)}
-	var queue []inspector.MarathonQueueItem
-	if marathonURL != "" {
-		q, err := c.MarathonQueue(ctx, marathonURL)
-		if err != nil {
-			res.note = "marathon: " + err.Error()
-		}
-		queue = q
+	queue := mq.items
+	if mq.err != nil {
+		res.note = "marathon: " + mq.err.Error()
 	}
 	e, err := inspector.ExplainWith(ctx, c, snap, res.q, queue)
 	if err != nil {

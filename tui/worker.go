@@ -127,6 +127,12 @@ func failedModel(prev *model, master string, err error, attempt int, retryAt tim
 // read takes one snapshot and whatever n asks for, carrying history over from
 // prev.
 func (w *worker) read(ctx context.Context, prev *model, n needs) (*model, error) {
+	// Marathon's queue before the master's snapshot: an offer Marathon has
+	// processed then comes from an agent the snapshot lists.
+	var mq marathonQueue
+	if n.explain != "" && w.marathon != "" {
+		mq.items, mq.err = w.c.MarathonQueue(ctx, w.marathon)
+	}
 	snap, err := w.c.Snapshot(ctx, inspector.SnapshotOptions{Agents: n.agents || w.agentsAlways})
 	if err != nil {
 		return nil, err
@@ -169,7 +175,7 @@ func (w *worker) read(ctx context.Context, prev *model, n needs) (*model, error)
 		m.timelines = mergeTimelines(prev.timelines, m.timelines, m.now)
 	}
 	if n.explain != "" {
-		m.explain = explain(ctx, w.c, snap, m.ix, n.explain, w.marathon)
+		m.explain = explain(ctx, w.c, snap, m.ix, n.explain, mq)
 	}
 	w.log.Debug("read the master", "snapshot", snap.Took, "total", w.now().Sub(m.now), "agents", m.agentsRead,
 		"spans", len(m.spans), "cycles", len(m.cycles), "explain", n.explain != "")
