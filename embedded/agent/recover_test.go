@@ -678,6 +678,35 @@ func killShim(t *testing.T, work, containerID string) {
 	}
 	var ws syscall.WaitStatus
 	syscall.Wait4(pid, &ws, 0, nil)
+	// The task is in a process group of its own inside the shim's session:
+	// end it too, or it outlives the test (a gated task waits forever).
+	killSession(pid)
+}
+
+// killSession sends SIGKILL to every process in session sid.
+func killSession(sid int) {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// After the command's closing parenthesis: state ppid pgrp session ...
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		if f := strings.Fields(string(b[i+1:])); len(f) > 3 && f[3] == strconv.Itoa(sid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }
 
 // --recover=cleanup kills the checkpointed executors and terminates the agent.
