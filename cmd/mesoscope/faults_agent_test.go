@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mesoscope/mesoscope/embedded/agent"
+	"github.com/mesoscope/mesoscope/embedded/containerizer/shimtest"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/mesos/scheduler"
 	"github.com/mesoscope/mesoscope/embedded/resources"
@@ -549,38 +550,23 @@ func newAFReaper(t *testing.T) *afReaper {
 // reap reaps the exited adopted children and returns the children still alive that
 // the test did not start with exec.Cmd.
 func (r *afReaper) reap() []int {
-	self := strconv.Itoa(os.Getpid())
-	entries, _ := os.ReadDir("/proc")
+	self := os.Getpid()
 	var alive []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 2 || f[1] != self {
+	for _, p := range shimtest.Procs() {
+		if p.PPID != self {
 			continue
 		}
 		r.mu.Lock()
-		managed := r.managed[pid]
+		managed := r.managed[p.PID]
 		r.mu.Unlock()
 		if managed {
 			continue
 		}
-		if f[0] == "Z" {
-			syscall.Wait4(pid, nil, syscall.WNOHANG, nil)
+		if p.State == 'Z' {
+			syscall.Wait4(p.PID, nil, syscall.WNOHANG, nil)
 			continue
 		}
-		alive = append(alive, pid)
+		alive = append(alive, p.PID)
 	}
 	return alive
 }

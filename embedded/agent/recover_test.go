@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mesoscope/mesoscope/embedded/containerizer"
+	"github.com/mesoscope/mesoscope/embedded/containerizer/shimtest"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/resources"
 )
@@ -685,26 +686,9 @@ func killShim(t *testing.T, work, containerID string) {
 
 // killSession sends SIGKILL to every process in session sid.
 func killSession(sid int) {
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// After the command's closing parenthesis: state ppid pgrp session ...
-		i := strings.LastIndexByte(string(b), ')')
-		if i < 0 {
-			continue
-		}
-		if f := strings.Fields(string(b[i+1:])); len(f) > 3 && f[3] == strconv.Itoa(sid) {
-			syscall.Kill(pid, syscall.SIGKILL)
+	for _, p := range shimtest.Procs() {
+		if p.Session == sid {
+			syscall.Kill(p.PID, syscall.SIGKILL)
 		}
 	}
 }
