@@ -4,6 +4,7 @@
 // per test binary, without the race detector) starts faster than a re-exec of the test
 // binary, the production default that containerizer.RunShimIfRequested keeps working.
 // The shim is built by the first test that asks for it, so fuzz workers do not build it.
+// Procs lists the machine's processes, for tests that check what a container left behind.
 package shimtest
 
 import (
