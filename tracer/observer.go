@@ -19,6 +19,20 @@ type workerState struct {
 	cur    active
 	ring   *ring
 	labels map[labelKey]context.Context
+	// The last traceparent parsed and its result: an unsampled chain forwards one
+	// header value through many dispatches, so most receptions parse nothing.
+	lastTP     string
+	lastParent spanContext
+	lastOK     bool
+}
+
+// parent parses tp, or returns the result of the last parse if tp is the same value.
+func (ws *workerState) parent(tp string) (spanContext, bool) {
+	if tp != ws.lastTP || tp == "" {
+		ws.lastParent, ws.lastOK = parseTraceparent(tp)
+		ws.lastTP = tp
+	}
+	return ws.lastParent, ws.lastOK
 }
 
 // active is the dispatch a worker is running.
@@ -35,13 +49,18 @@ type active struct {
 	child      [8]byte // a task span opened here, parent of the next task launch message
 }
 
-// Needs asks for every hook, except the clock reads when no root can be sampled (then
-// a dispatch sampled by a remote parent reads the clock itself and has no queue wait).
+// Needs asks for the dispatch, message and event hooks and, unless no root can be
+// sampled, for enqueue stamps (a span's queue wait). It does not ask the runtime to
+// time every handler: a sampled dispatch reads the clock itself at begin and end (an
+// unsampled one costs no clock read), nor for sends made outside any dispatch, which
+// carry nothing (see MessageSend). When no root can be sampled, a dispatch sampled by a
+// remote parent has no queue wait.
 func (t *Tracer) Needs() observe.Needs {
-	if t.sampler.never() {
-		return observe.NeedDispatch | observe.NeedMessages | observe.NeedEvents
+	n := observe.NeedDispatch | observe.NeedMessages | observe.NeedEvents
+	if !t.sampler.never() {
+		n |= observe.NeedQueueTimes
 	}
-	return observe.NeedAll
+	return n
 }
 
 // worker returns the state of worker i, creating it on first use.
@@ -76,32 +95,36 @@ func (t *Tracer) DispatchBegin(d *observe.Dispatch) {
 		ws.setLabels(d.Process, d.Name)
 	}
 	a := &ws.cur
-	*a = active{}
+	// An unsampled dispatch sets only what DispatchEnd, MessageSend and Event read of
+	// it; a sampled one starts from a clean record.
+	a.sampled, a.fwd = false, nil
 	d.Span = ws
 	var parent spanContext
 	hasParent := false
 	if d.Header != nil {
 		if tp, ok := d.Header[headerTraceparent]; ok {
-			parent, hasParent = parseTraceparent(tp)
+			parent, hasParent = ws.parent(tp)
 		}
 	}
 	if hasParent {
-		a.sampled = t.sampler.child(parent)
-		if !a.sampled {
+		if !t.sampler.child(parent) {
 			a.fwd = d.Header
 			return
 		}
-		a.sc.traceID, a.parent, a.remote = parent.traceID, parent.spanID, true
-		a.traceState = d.Header[headerTracestate]
+		*a = active{sampled: true, parent: parent.spanID, remote: true, traceState: d.Header[headerTracestate]}
+		a.sc.traceID = parent.traceID
 	} else {
 		if t.sampler.never() {
 			return
 		}
-		newTraceID(&a.sc.traceID)
-		if a.sampled = t.sampler.root(&a.sc.traceID); !a.sampled {
+		var tid [16]byte
+		newTraceID(&tid)
+		if !t.sampler.root(&tid) {
 			a.fwd = t.unsampled
 			return
 		}
+		*a = active{sampled: true}
+		a.sc.traceID = tid
 	}
 	a.sc.flags = flagSampled
 	newSpanID(&a.sc.spanID)

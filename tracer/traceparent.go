@@ -41,19 +41,20 @@ func parseTraceparent(s string) (spanContext, bool) {
 	if ver != 0 && len(s) > traceparentLen && s[traceparentLen] != '-' {
 		return sc, false
 	}
+	// Table decoding, branch-free per digit: an invalid digit sets a high bit in bad.
+	var bad byte
 	for i := range sc.traceID {
-		b, ok := hexByte(s[3+2*i], s[4+2*i])
-		if !ok {
-			return sc, false
-		}
-		sc.traceID[i] = b
+		hi, lo := hexVal[s[3+2*i]], hexVal[s[4+2*i]]
+		bad |= hi | lo
+		sc.traceID[i] = hi<<4 | lo&0xf
 	}
 	for i := range sc.spanID {
-		b, ok := hexByte(s[36+2*i], s[37+2*i])
-		if !ok {
-			return sc, false
-		}
-		sc.spanID[i] = b
+		hi, lo := hexVal[s[36+2*i]], hexVal[s[37+2*i]]
+		bad |= hi | lo
+		sc.spanID[i] = hi<<4 | lo&0xf
+	}
+	if bad&0xf0 != 0 {
+		return spanContext{}, false
 	}
 	if sc.traceID == ([16]byte{}) || sc.spanID == ([8]byte{}) {
 		return sc, false
@@ -82,6 +83,18 @@ func formatTraceparent(sc spanContext) string {
 	b[53], b[54] = hexdigits[sc.flags>>4], hexdigits[sc.flags&0xf]
 	return string(b[:])
 }
+
+// hexVal maps a lowercase hex digit to its value and every other byte to 0xf0.
+var hexVal = func() (t [256]byte) {
+	for c := range t {
+		v, ok := hexNibble(byte(c))
+		if !ok {
+			v = 0xf0
+		}
+		t[c] = v
+	}
+	return t
+}()
 
 // hexByte decodes two lowercase hex digits (W3C forbids uppercase).
 func hexByte(hi, lo byte) (byte, bool) {

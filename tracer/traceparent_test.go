@@ -1,6 +1,8 @@
 package tracer
 
 import (
+	"encoding/hex"
+	"strings"
 	"testing"
 )
 
@@ -44,8 +46,23 @@ func FuzzTraceparent(f *testing.F) {
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
 		sc, ok := parseTraceparent(s)
+		// An independent reading of version 00: lowercase hex ids, not all zero.
+		lowerHex := func(x string) bool {
+			return x != "" && strings.Trim(x, "0123456789abcdef") == ""
+		}
+		if len(s) == traceparentLen && s[:3] == "00-" && s[35] == '-' && s[52] == '-' &&
+			lowerHex(s[3:35]) && lowerHex(s[36:52]) && lowerHex(s[53:55]) &&
+			strings.Trim(s[3:35], "0") != "" && strings.Trim(s[36:52], "0") != "" && !ok {
+			t.Fatalf("parseTraceparent(%q) rejected a valid version 00 header", s)
+		}
 		if !ok {
 			return
+		}
+		if got, want := hex.EncodeToString(sc.traceID[:]), s[3:35]; got != want {
+			t.Fatalf("parseTraceparent(%q): trace id %s, want %s", s, got, want)
+		}
+		if got, want := hex.EncodeToString(sc.spanID[:]), s[36:52]; got != want {
+			t.Fatalf("parseTraceparent(%q): span id %s, want %s", s, got, want)
 		}
 		out := formatTraceparent(sc)
 		back, ok := parseTraceparent(out)

@@ -64,7 +64,11 @@ func (m *multi) DispatchEnd(d *Dispatch) {
 // MessageSend and Event hand each observer the parent dispatch with its own Span in place,
 // and restore the slots afterwards.
 func (m *multi) MessageSend(parent *Dispatch, msg *Message) {
-	m.forEach(parent, NeedMessages, func(o Observer) { o.MessageSend(parent, msg) })
+	need := NeedMessages
+	if parent == nil {
+		need |= NeedOutsideSends // only those that asked see sends from outside
+	}
+	m.forEach(parent, need, func(o Observer) { o.MessageSend(parent, msg) })
 }
 
 func (m *multi) Event(parent *Dispatch, e Event) {

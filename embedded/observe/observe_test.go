@@ -20,6 +20,10 @@ func (r rec) DispatchEnd(d *Dispatch) {
 	*r.log = append(*r.log, fmt.Sprintf("%s end %v", r.name, d.Span))
 }
 func (r rec) MessageSend(p *Dispatch, m *Message) {
+	if p == nil {
+		*r.log = append(*r.log, r.name+" send from outside")
+		return
+	}
 	*r.log = append(*r.log, fmt.Sprintf("%s send parent=%v", r.name, p.Span))
 }
 func (r rec) Event(p *Dispatch, e Event) {
@@ -45,12 +49,15 @@ func TestMulti(t *testing.T) {
 	m.MessageSend(d, &Message{})
 	m.Event(d, Event{Type: "offer"})
 	m.DispatchEnd(d)
+	c := rec{"c", NeedMessages, &log}
+	Multi(a, c).MessageSend(nil, &Message{}) // only a asked for sends from outside
 	want := []string{
 		"a begin",
 		"a send parent=a-span",
 		"a event offer parent=a-span",
 		"b event offer parent=<nil>",
 		"a end a-span",
+		"a send from outside",
 	}
 	if fmt.Sprint(log) != fmt.Sprint(want) {
 		t.Errorf("log = %v\nwant %v", log, want)

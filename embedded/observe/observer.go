@@ -20,7 +20,8 @@ type Observer interface {
 
 	// MessageSend is called on the sender's goroutine before a message (or a dispatch)
 	// is enqueued or put on the wire. parent is the dispatch during which the send
-	// happens, or nil when the sender is not a process. The observer may set entries in
+	// happens, or nil when the sender is not a process (only for an observer that asks
+	// for NeedOutsideSends). The observer may set entries in
 	// m.Header (for example "traceparent"); the header travels with the event and comes
 	// back as Dispatch.Header on the receiving side, also across OS processes.
 	MessageSend(parent *Dispatch, m *Message)
@@ -44,9 +45,18 @@ const (
 	NeedMessages
 	// NeedEvents asks for Event.
 	NeedEvents
+	// NeedQueueTimes asks the runtime to fill in Dispatch.Enqueued only: one clock read
+	// per event, at enqueue. An observer that times only some dispatches (a sampling
+	// tracer) asks for this and reads the clock itself, on the runtime's epoch, at the
+	// begin and end of the dispatches it keeps.
+	NeedQueueTimes
+	// NeedOutsideSends asks for MessageSend also for sends made outside any dispatch
+	// (parent nil). Without it the runtime calls MessageSend only for sends made by a
+	// handler, and a send from outside carries no header.
+	NeedOutsideSends
 
 	// NeedAll asks for every hook.
-	NeedAll = NeedDispatch | NeedTimes | NeedMessages | NeedEvents
+	NeedAll = NeedDispatch | NeedTimes | NeedMessages | NeedEvents | NeedQueueTimes | NeedOutsideSends
 )
 
 // Has reports whether n includes every hook in want.

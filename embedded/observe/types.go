@@ -43,8 +43,10 @@ type Dispatch struct {
 	From string
 	// Header is the context the event carries (nil when none).
 	Header Header
-	// Enqueued, Begin and End are monotonic nanoseconds (see the runtime's Nanotime);
-	// they are zero unless the observer asked for NeedTimes. End is set before
+	// Enqueued, Begin and End are monotonic nanoseconds (see the runtime's Nanotime).
+	// Enqueued is set when the observer asked for NeedTimes or NeedQueueTimes, Begin and
+	// End when it asked for NeedTimes; otherwise they may be zero (a runtime that times
+	// its handlers for its own statistics fills them in anyway). End is set before
 	// DispatchEnd.
 	Enqueued, Begin, End int64
 	// Worker is the index of the worker goroutine running the handler.

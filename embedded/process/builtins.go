@@ -161,14 +161,15 @@ type ProcessStat struct {
 	// Names counts pending MESSAGE and DISPATCH events by name.
 	Names map[string]int `json:"names,omitempty"`
 	// OldestAgeSeconds is the age of the oldest pending event when queue stamping is
-	// on (Config.StampQueues or an observer with NeedTimes), else absent.
+	// on (Config.StampQueues, or an observer with NeedTimes or NeedQueueTimes), else absent.
 	OldestAgeSeconds *float64 `json:"oldest_age_seconds,omitempty"`
 	// Handled counts served events by kind since spawn; it is updated at the end of
 	// each batch, so it does not yet include a batch in progress.
 	Handled map[string]uint64 `json:"handled"`
 	// Dropped counts events purged or dropped.
 	Dropped uint64 `json:"dropped"`
-	// BusySeconds is the total handler time, when times are recorded.
+	// BusySeconds is the total handler time, when handlers are timed
+	// (Config.StampQueues or an observer with NeedTimes), else 0.
 	BusySeconds float64 `json:"busy_seconds"`
 }
 

@@ -3,6 +3,7 @@ package process
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -111,6 +112,59 @@ func TestObserverNeedsRespected(t *testing.T) {
 	}
 }
 
+// TestObserverSendsAndTimes: sends from outside any dispatch reach MessageSend only
+// with NeedOutsideSends, and each time hook fills in only what it names.
+func TestObserverSendsAndTimes(t *testing.T) {
+	base := observe.NeedDispatch | observe.NeedMessages
+	tests := []struct {
+		name         string
+		needs        observe.Needs
+		wantOutside  bool
+		wantEnqueued bool
+		wantBegin    bool
+	}{
+		{"messages", base, false, false, false},
+		{"outside sends", base | observe.NeedOutsideSends, true, false, false},
+		{"queue times", base | observe.NeedQueueTimes, false, true, false},
+		{"all times", base | observe.NeedTimes, false, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs := &recordingObserver{needs: tt.needs}
+			rt := newTestRuntime(t, Config{Workers: 1, Observer: obs})
+			target := &struct{ Base }{}
+			sink := mustSpawn(t, rt, "sink", newRecorder())
+			Install(&target.Base, "x", func(PID, struct{}) { target.Send(sink, "note", "n") })
+			pid := mustSpawn(t, rt, "target", target)
+			rt.Send(pid, "x", struct{}{})
+			rt.Settle()
+			obs.mu.Lock()
+			defer obs.mu.Unlock()
+			gotOutside := false
+			for _, l := range obs.lines {
+				if l == "send MESSAGE x parent=-" {
+					gotOutside = true
+				}
+			}
+			if gotOutside != tt.wantOutside {
+				t.Errorf("outside send observed = %v, want %v (hooks %v)", gotOutside, tt.wantOutside, obs.lines)
+			}
+			if !slices.Contains(obs.lines, "send MESSAGE note parent=span-x") {
+				t.Errorf("hooks %v: the handler's send was not observed", obs.lines)
+			}
+			if len(obs.waits) != 2 {
+				t.Fatalf("waits = %v, want one dispatch of target", obs.waits)
+			}
+			if got := obs.waits[0] != 0; got != tt.wantEnqueued {
+				t.Errorf("Enqueued set = %v (%d), want %v", got, obs.waits[0], tt.wantEnqueued)
+			}
+			if got := obs.waits[1] != 0; got != tt.wantBegin {
+				t.Errorf("Begin set = %v (%d), want %v", got, obs.waits[1], tt.wantBegin)
+			}
+		})
+	}
+}
+
 func TestProcessStats(t *testing.T) {
 	rt := newTestRuntime(t, Config{Workers: 2, StampQueues: true})
 	r := newRecorder()
@@ -130,8 +184,12 @@ func TestProcessStats(t *testing.T) {
 		t.Errorf("OldestAgeSeconds = %v, want a non-negative age with StampQueues", s.OldestAgeSeconds)
 	}
 	rt.Settle()
-	if got := statFor(t, rt, "rec"); got.Handled["MESSAGE"] != 4 || got.Handled["DISPATCH"] != 1 || got.Depth != 0 {
+	got := statFor(t, rt, "rec")
+	if got.Handled["MESSAGE"] != 4 || got.Handled["DISPATCH"] != 1 || got.Depth != 0 {
 		t.Errorf("after release: handled = %v depth = %d, want 4 MESSAGE, 1 DISPATCH, depth 0", got.Handled, got.Depth)
+	}
+	if got.BusySeconds <= 0 {
+		t.Errorf("BusySeconds = %v, want > 0: StampQueues times handlers (one blocked)", got.BusySeconds)
 	}
 }
 
