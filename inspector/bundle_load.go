@@ -213,7 +213,7 @@ func validateBundleEntry(e BundleEntry, marathonHost string, data []byte) error 
 	case e.Path == MesoscopeProcesses:
 		_, err = decodeMesoscopeProcesses(data)
 	case e.Path == MesoscopeAllocator && e.Query != "":
-		_, err = decodeAllocatorExplanation(data)
+		_, err = decodeAllocatorExplanation(data, "")
 	}
 	return err
 }

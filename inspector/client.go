@@ -232,7 +232,7 @@ func (c *Client) once(ctx context.Context, r request) (*response, error, bool) {
 		}
 		// A redirect names the leader: remember it for every later call, unless
 		// this was an absolute URL (an agent).
-		if !isAbsolute(r.target) {
+		if !isAbsolute(r.target) && !c.cfg.PinMaster {
 			c.setBase(&url.URL{Scheme: loc.Scheme, Host: loc.Host})
 		}
 		target = loc
@@ -415,6 +415,9 @@ func (c *Client) get(ctx context.Context, path string, optional bool) ([]byte, e
 // and points the client at it. It returns the leader's base URL, or an error
 // wrapping ErrNoLeader when no leader is elected.
 func (c *Client) Leader(ctx context.Context) (string, error) {
+	if c.cfg.PinMaster {
+		return c.Master(), nil
+	}
 	resp, err := c.do(ctx, request{method: http.MethodGet, target: "/master/redirect", noFollow: true})
 	if err != nil {
 		return "", fmt.Errorf("leader: %w", err)

@@ -684,6 +684,38 @@ func TestMarathonQueueFetch(t *testing.T) {
 	}
 }
 
+// A pinned client stays on the master it was given even when /master/redirect
+// and 307s name another one that answers (a different cluster on the advertised
+// address); an unpinned one follows.
+func TestPinMaster(t *testing.T) {
+	other := newFakeMaster(t)
+	other.json("GET /master/health", []byte(`{}`))
+	other.json("GET /master/state", []byte(`{"id":"other"}`))
+	otherSrv := httptest.NewServer(other)
+	defer otherSrv.Close()
+	fm := newFakeMaster(t)
+	fm.handle("GET /master/redirect", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", otherSrv.URL)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	})
+	fm.json("GET /master/state", []byte(`{"id":"mine"}`))
+	srv := httptest.NewServer(fm)
+	defer srv.Close()
+	for _, tc := range []struct {
+		pin  bool
+		want string
+	}{{true, srv.URL}, {false, otherSrv.URL}} {
+		c, _ := testClient(t, srv.URL, func(cfg *Config) { cfg.PinMaster = tc.pin })
+		got, err := c.Leader(context.Background())
+		if err != nil || got != tc.want || c.Master() != tc.want {
+			t.Errorf("PinMaster=%v: Leader() = %q, %v (Master() %q), want %q", tc.pin, got, err, c.Master(), tc.want)
+		}
+	}
+	if n := fm.count("GET /master/redirect"); n != 1 {
+		t.Errorf("/master/redirect asked %d times, want once (only by the unpinned client)", n)
+	}
+}
+
 func TestLeaderUnresolvableKeepsGivenAddress(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -750,12 +782,15 @@ func TestMesoscopeExtras(t *testing.T) {
 	if !strings.Contains(DescribeExplanation(e), "answered by: exact") {
 		t.Errorf("DescribeExplanation() does not name the exact half:\n%s", DescribeExplanation(e))
 	}
-	// Role questions fall back to the best-effort half; unknown framework ids too.
-	for _, q := range []Query{{Role: "web"}, {Framework: "nope"}} {
-		e, err := ExplainWith(ctx, c, snap, q, nil)
-		if err != nil || e.Sources[0] != SourceBestEffort {
-			t.Errorf("ExplainWith(%+v) = %+v, %v, want the best-effort half", q, e, err)
-		}
+	// A role is answered exactly from its frameworks; unknown framework ids fall
+	// back to the best-effort half.
+	e, err = ExplainWith(ctx, c, snap, Query{Role: "web"}, nil)
+	if err != nil || e.Sources[0] != SourceExact || e.Causes[0].Code != CauseDeclining || e.Subject != "role web" {
+		t.Errorf("ExplainWith(role web) = %+v, %v, want the exact half, declining offers first", e, err)
+	}
+	e, err = ExplainWith(ctx, c, snap, Query{Framework: "nope"}, nil)
+	if err != nil || e.Sources[0] != SourceBestEffort {
+		t.Errorf("ExplainWith(framework nope) = %+v, %v, want the best-effort half", e, err)
 	}
 	if n := fm.count("GET " + MesoscopeProcesses); n != 2 {
 		t.Errorf("%s hits = %d, want 2 (one probe, one read)", MesoscopeProcesses, n)

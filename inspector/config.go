@@ -54,6 +54,12 @@ type Config struct {
 	MaxRecordBytes int64
 	// MaxRedirects bounds 307 hops to the leader; 0 means DefaultMaxRedirects.
 	MaxRedirects int
+	// PinMaster keeps every call on Master: the client does not move to the leader
+	// that /master/redirect advertises, nor remember the target of a 307. Use it for
+	// a master reached through a proxy or port forward, or one whose advertised
+	// address may be answered by another cluster (an embedded master whose PIDs
+	// carry a fixed address). A 307 is still followed for the call that got it.
+	PinMaster bool
 	// Retry controls retries of idempotent reads; the zero value retries 3
 	// times with capped exponential backoff and jitter.
 	Retry RetryPolicy

@@ -31,8 +31,9 @@ var allocatorReasons = map[string]struct{ code, words string }{
 // decodeAllocatorExplanation converts the allocator's Explanation JSON
 // ({framework_id, time, active, roles: [{role, suppressed, role_share, share,
 // filters}], agents: [{agent_id, role, reason, available, detail}], counts}) into
-// the inspector's Explanation, answered by the exact half.
-func decodeAllocatorExplanation(data []byte) (*Explanation, error) {
+// the inspector's Explanation, answered by the exact half. A non-empty role keeps
+// only that role's entries.
+func decodeAllocatorExplanation(data []byte, role string) (*Explanation, error) {
 	s := newScanner(data)
 	if s.Peek() != jsonscan.Object {
 		return nil, fmt.Errorf("decode allocator explanation: %w: top level is %s, want object", ErrNotMesos, s.Peek())
@@ -65,6 +66,9 @@ func decodeAllocatorExplanation(data []byte) (*Explanation, error) {
 						rs.OfferFilters = int(n)
 					}
 				})
+				if role != "" && rs.Role != role {
+					return
+				}
 				rs.Measured, rs.Subject, rs.Weight = true, true, 1
 				e.Roles = append(e.Roles, rs.Role)
 				e.DRF = append(e.DRF, rs)
@@ -92,7 +96,9 @@ func decodeAllocatorExplanation(data []byte) (*Explanation, error) {
 						v.detail = s.String()
 					}
 				})
-				verdicts = append(verdicts, v)
+				if role == "" || v.role == role {
+					verdicts = append(verdicts, v)
+				}
 			})
 		}
 	})

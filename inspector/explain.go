@@ -61,6 +61,9 @@ const (
 	CauseOfferFilters      = "offer_filters"
 	CauseDRF               = "drf_order"
 	CauseShouldGetOffers   = "should_get_offers"
+	// CausePartial says the answer covers part of the subject (an exact role
+	// explanation asks about at most maxExactRoleFrameworks frameworks).
+	CausePartial = "partial_answer"
 )
 
 // Cause is one reason something is waiting.
@@ -189,6 +192,8 @@ const MaxExplainAgents = 20
 // AllocatorExplainer is the interface point for the exact half. mesoscope's master
 // records every allocation decision and serves explanations under
 // /mesoscope/v1/allocator; Client implements this interface by fetching them.
+// ExplainAllocation answers for q.Framework, restricted to q.Role when it is set
+// (the allocator judges each of a framework's roles apart).
 // Implementations return an error wrapping ErrNotSupported when the server has no
 // such endpoint (any real Mesos master), and Explain then falls back to the
 // best-effort half.
@@ -204,26 +209,20 @@ func Explain(snap *Snapshot, q Query, queue []MarathonQueueItem) (*Explanation, 
 
 // ExplainWith tries the exact half first and falls back to Explain when exact is
 // nil or reports ErrNotSupported. Marathon's funnel is merged into either answer.
+// A role is explained exactly by asking about each of its frameworks (the allocator
+// explains frameworks); the DRF table of an exact answer lists every role, with the
+// master's weights, quotas and framework counts around the allocator's shares.
 func ExplainWith(ctx context.Context, exact AllocatorExplainer, snap *Snapshot, q Query, queue []MarathonQueueItem) (*Explanation, error) {
 	if exact != nil {
 		ix := NewIndex(snap)
-		eq := q
-		var fw *Framework
-		if f, ok := ix.Framework(q.Framework); ok {
-			fw = f
-			eq.Framework = f.ID // the allocator knows frameworks by id
+		var e *Explanation
+		var err error
+		if q.Role != "" && q.Framework == "" && q.App == "" {
+			e, err = explainRoleExact(ctx, exact, ix, q)
+		} else {
+			e, err = explainFrameworkExact(ctx, exact, ix, q)
 		}
-		e, err := exact.ExplainAllocation(ctx, eq)
 		if err == nil && e != nil {
-			if fw != nil {
-				e.Subject = fmt.Sprintf("framework %s (%s)", fw.Name, fw.ID)
-				e.summarize()
-			}
-			for i := range e.Agents {
-				if a, ok := ix.Agent(e.Agents[i].AgentID); ok && e.Agents[i].Hostname == "" {
-					e.Agents[i].Hostname = a.Hostname
-				}
-			}
 			return e, nil
 		}
 		if err != nil && !isNotSupported(err) {
@@ -231,6 +230,149 @@ func ExplainWith(ctx context.Context, exact AllocatorExplainer, snap *Snapshot, 
 		}
 	}
 	return Explain(snap, q, queue)
+}
+
+// explainFrameworkExact asks the allocator about one framework (an app query gets
+// ErrNotSupported from it, and so the best-effort half).
+func explainFrameworkExact(ctx context.Context, exact AllocatorExplainer, ix *Index, q Query) (*Explanation, error) {
+	eq := q
+	var fw *Framework
+	if f, ok := ix.Framework(q.Framework); ok {
+		fw = f
+		eq.Framework = f.ID // the allocator knows frameworks by id
+	}
+	e, err := exact.ExplainAllocation(ctx, eq)
+	if err != nil || e == nil {
+		return nil, err
+	}
+	if fw != nil {
+		e.Subject = fmt.Sprintf("framework %s (%s)", fw.Name, fw.ID)
+	}
+	fillHostnames(ix, e.Agents)
+	e.DRF = exactDRF(ix.Snapshot(), e.DRF, e.Roles)
+	e.summarize()
+	return e, nil
+}
+
+// maxExactRoleFrameworks bounds how many of a role's frameworks an exact role
+// explanation asks the allocator about (one request each).
+const maxExactRoleFrameworks = 32
+
+// explainRoleExact explains a role from the allocator's explanations of its
+// frameworks in that role: an agent is offerable to the role when it is offerable to one of
+// them, and each framework's causes are kept under its name. It returns nil (and the
+// best-effort half answers) when no framework is subscribed to the role.
+func explainRoleExact(ctx context.Context, exact AllocatorExplainer, ix *Index, q Query) (*Explanation, error) {
+	r, ok := ix.Role(q.Role)
+	if !ok || len(r.Frameworks) == 0 {
+		return nil, nil
+	}
+	e := &Explanation{Kind: "role", Subject: "role " + q.Role, Roles: []string{q.Role}, Sources: []ExplainSource{SourceExact}, Demand: q.Demand}
+	ids := r.Frameworks
+	if len(ids) > maxExactRoleFrameworks {
+		e.cause(CausePartial, SourceExact, "role %s has %d frameworks; the allocator was asked about the first %d", q.Role, len(ids), maxExactRoleFrameworks)
+		ids = ids[:maxExactRoleFrameworks]
+	}
+	var shares []RoleShare
+	byAgent := map[string]int{} // agent id -> index in e.Agents
+	// Each answer lists at most MaxExplainAgents agents but counts them all.
+	var total, fit int
+	for _, id := range ids {
+		name := id
+		if f, ok := ix.Framework(id); ok && f.Name != "" {
+			name = f.Name
+		}
+		fe, err := exact.ExplainAllocation(ctx, Query{Framework: id, Role: q.Role, Demand: q.Demand})
+		if err != nil {
+			return nil, err
+		}
+		if fe == nil {
+			return nil, nil
+		}
+		for _, c := range fe.Causes {
+			c.Text = "framework " + name + ": " + c.Text
+			e.Causes = append(e.Causes, c)
+		}
+		total, fit = max(total, fe.AgentsTotal), max(fit, fe.AgentsFit)
+		for _, rs := range fe.DRF {
+			if rs.Role == q.Role && len(shares) == 0 {
+				shares = append(shares, rs)
+			}
+		}
+		for _, a := range fe.Agents {
+			i, seen := byAgent[a.AgentID]
+			if !seen {
+				i = len(e.Agents)
+				byAgent[a.AgentID] = i
+				m := a
+				m.Fits, m.Why, m.code = false, nil, ""
+				e.Agents = append(e.Agents, m)
+				e.AgentsTotal++
+			}
+			m := &e.Agents[i]
+			switch {
+			case m.Fits:
+			case a.Fits:
+				m.Fits, m.Why, m.code = true, nil, a.code
+				e.AgentsFit++
+			default:
+				for _, w := range a.Why {
+					m.Why = append(m.Why, name+": "+w)
+				}
+				if m.code == "" {
+					m.code = a.code
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(e.Agents, func(a, b AgentFit) int {
+		if a.Fits != b.Fits {
+			if a.Fits {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	if len(e.Agents) > MaxExplainAgents {
+		e.Agents = e.Agents[:MaxExplainAgents]
+	}
+	e.AgentsTotal, e.AgentsFit = max(e.AgentsTotal, total), max(e.AgentsFit, fit)
+	fillHostnames(ix, e.Agents)
+	e.DRF = exactDRF(ix.Snapshot(), shares, e.Roles)
+	e.summarize()
+	return e, nil
+}
+
+// fillHostnames names the agents of an exact answer, which knows only their ids.
+func fillHostnames(ix *Index, agents []AgentFit) {
+	for i := range agents {
+		if a, ok := ix.Agent(agents[i].AgentID); ok && agents[i].Hostname == "" {
+			agents[i].Hostname = a.Hostname
+		}
+	}
+}
+
+// exactDRF is the DRF table of an exact answer: every role the master reports (with
+// its weight, quota, frameworks and filters), the allocator's own shares for the
+// subject's roles in place of the metric, and the rows in the order they give.
+func exactDRF(snap *Snapshot, allocator []RoleShare, subjects []string) []RoleShare {
+	drf := drfOrder(snap, subjects...)
+	for _, a := range allocator {
+		i := slices.IndexFunc(drf, func(rs RoleShare) bool { return rs.Role == a.Role })
+		if i < 0 {
+			// A role the master's state does not list yet (it raced the explanation).
+			a.Subject = slices.Contains(subjects, a.Role)
+			drf = append(drf, a)
+			continue
+		}
+		drf[i].Share, drf[i].Measured = a.Share, true
+		if a.OfferFilters > 0 || drf[i].OfferFilters < 0 {
+			drf[i].OfferFilters = a.OfferFilters
+		}
+	}
+	sortDRF(drf)
+	return drf
 }
 
 func explainWith(ix *Index, q Query, queue []MarathonQueueItem) (*Explanation, error) {
@@ -399,14 +541,16 @@ func quotaExceeded(r Role, d Demand) []string {
 
 // drfOrder sorts the roles with frameworks by DRF share, as the role sorter does
 // (DRFSorter::sort: share, then allocation count, then path; the count is not
-// observable, so ties break by name).
-func drfOrder(snap *Snapshot, subject string) []RoleShare {
+// observable, so ties break by name). The subjects are marked, and listed even
+// without frameworks.
+func drfOrder(snap *Snapshot, subjects ...string) []RoleShare {
 	var out []RoleShare
 	for _, r := range snap.Roles {
-		if len(r.Frameworks) == 0 && r.Name != subject {
+		subject := slices.Contains(subjects, r.Name)
+		if len(r.Frameworks) == 0 && !subject {
 			continue
 		}
-		rs := RoleShare{Role: r.Name, Weight: r.Weight, Frameworks: len(r.Frameworks), OfferFilters: r.OfferFilters, Subject: r.Name == subject}
+		rs := RoleShare{Role: r.Name, Weight: r.Weight, Frameworks: len(r.Frameworks), OfferFilters: r.OfferFilters, Subject: subject}
 		if r.ShareKnown {
 			rs.Share, rs.Measured = r.DominantShare, true
 		} else {
@@ -420,13 +564,18 @@ func drfOrder(snap *Snapshot, subject string) []RoleShare {
 		}
 		out = append(out, rs)
 	}
-	slices.SortStableFunc(out, func(a, b RoleShare) int {
+	sortDRF(out)
+	return out
+}
+
+// sortDRF orders rows by share, then name, and numbers them from 1.
+func sortDRF(rows []RoleShare) {
+	slices.SortStableFunc(rows, func(a, b RoleShare) int {
 		return cmp.Or(cmp.Compare(a.Share, b.Share), cmp.Compare(a.Role, b.Role))
 	})
-	for i := range out {
-		out[i].Position = i + 1
+	for i := range rows {
+		rows[i].Position = i + 1
 	}
-	return out
 }
 
 // estimateShare computes DRFSorter::calculateShare from the role's allocated and
@@ -801,7 +950,7 @@ var causeOrder = [...]string{
 	CauseNoAgents, CauseQuotaLimit, CauseMarathonDeclined, CauseDeclining, CauseRole, CauseGPUFiltered,
 	CauseConstraints, CauseReservedElsewhere, CausePorts, CauseInsufficient,
 	CauseDisconnected, CauseOfferFilters, CauseHoldsOffers, CauseDRF,
-	CauseMarathonNoOffers, CauseShouldGetOffers,
+	CauseMarathonNoOffers, CauseShouldGetOffers, CausePartial,
 }
 
 func causeRank(code string) int {

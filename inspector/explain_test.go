@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func mustResources(t testing.TB, s string) Resources {
@@ -327,6 +329,110 @@ func TestExplainWithExactHalf(t *testing.T) {
 	}
 }
 
+// exactByFramework answers like the allocator endpoint: each framework's recorded
+// explanation (JSON), restricted to the query's role.
+type exactByFramework map[string]string
+
+func (m exactByFramework) ExplainAllocation(_ context.Context, q Query) (*Explanation, error) {
+	data, ok := m[q.Framework]
+	if !ok {
+		return nil, fmt.Errorf("no explanation for %s: %w", q.Framework, ErrUnreachable)
+	}
+	return decodeAllocatorExplanation([]byte(data), q.Role)
+}
+
+// An exact answer's DRF table lists every role with the master's weights and
+// framework counts, and the allocator's share for the subject.
+func TestExplainWithExactDRF(t *testing.T) {
+	batch := Framework{ID: "F2", Name: "etl", Roles: []string{"batch"}, Active: true, Connected: true}
+	snap := testSnapshot([]Agent{testAgent(t, "S1", "a1", "cpus:4;mem:4096", "")}, []Framework{web(), batch},
+		[]Role{{Name: "web", Weight: 2, Frameworks: []string{"F1"}}, {Name: "batch", Weight: 1, Frameworks: []string{"F2"}}},
+		Metrics{"allocator/mesos/roles/web/shares/dominant": 0.3, "allocator/mesos/roles/batch/shares/dominant": 0.2})
+	exact := exactByFramework{"F1": `{"framework_id":"F1","active":true,
+		"roles":[{"role":"web","role_share":0.25,"filters":0}],
+		"agents":[{"agent_id":"S1","role":"web","reason":"offered","available":"cpus:4;mem:4096"}]}`}
+	e, err := ExplainWith(context.Background(), exact, snap, Query{Framework: "webfw"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RoleShare{
+		{Position: 1, Role: "batch", Weight: 1, Share: 0.2, Measured: true, Frameworks: 1},
+		{Position: 2, Role: "web", Weight: 2, Share: 0.25, Measured: true, Frameworks: 1, Subject: true},
+	}
+	if diff := cmp.Diff(want, e.DRF); diff != "" {
+		t.Errorf("DRF table (-want +got):\n%s", diff)
+	}
+	if e.Subject != "framework webfw (F1)" || e.Sources[0] != SourceExact {
+		t.Errorf("subject %q sources %v, want framework webfw (F1) from the exact half", e.Subject, e.Sources)
+	}
+	if len(e.Agents) != 1 || e.Agents[0].Hostname != "a1" {
+		t.Errorf("agents = %+v, want a1 named from the snapshot", e.Agents)
+	}
+}
+
+// A role is explained exactly from its frameworks' explanations in that role.
+func TestExplainRoleExact(t *testing.T) {
+	f2 := Framework{ID: "F2", Name: "api", Roles: []string{"web", "batch"}, Active: true, Connected: true}
+	snap := testSnapshot([]Agent{
+		testAgent(t, "S1", "a1", "cpus:4;mem:4096", ""),
+		testAgent(t, "S2", "a2", "cpus:4;mem:4096", ""),
+	}, []Framework{web(), f2},
+		[]Role{{Name: "web", Weight: 1, Frameworks: []string{"F1", "F2"}}, {Name: "batch", Weight: 1, Frameworks: []string{"F2"}}, {Name: "idle", Weight: 1}},
+		Metrics{"allocator/mesos/roles/web/shares/dominant": 0.5, "allocator/mesos/roles/batch/shares/dominant": 0.1})
+	exact := exactByFramework{
+		"F1": `{"framework_id":"F1","active":true,"roles":[{"role":"web","role_share":0.5,"filters":2}],
+			"agents":[{"agent_id":"S1","role":"web","reason":"filtered","detail":"filter #1"},
+			          {"agent_id":"S2","role":"web","reason":"filtered","detail":"filter #2"}]}`,
+		"F2": `{"framework_id":"F2","active":true,"roles":[{"role":"web","role_share":0.5,"filters":0},{"role":"batch","role_share":0.1,"filters":0}],
+			"agents":[{"agent_id":"S1","role":"web","reason":"offered"},
+			          {"agent_id":"S2","role":"web","reason":"nothing_left"},
+			          {"agent_id":"S1","role":"batch","reason":"offered"},
+			          {"agent_id":"S2","role":"batch","reason":"offered"}]}`,
+	}
+	e, err := ExplainWith(context.Background(), exact, snap, Query{Role: "web"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Kind != "role" || e.Subject != "role web" || e.Sources[0] != SourceExact {
+		t.Errorf("kind %q subject %q sources %v, want role web from the exact half", e.Kind, e.Subject, e.Sources)
+	}
+	if e.AgentsTotal != 2 || e.AgentsFit != 1 {
+		t.Errorf("agents fit %d of %d, want 1 of 2 (S1 is offerable to api; batch's verdicts do not count)", e.AgentsFit, e.AgentsTotal)
+	}
+	var s2 []string
+	for _, a := range e.Agents {
+		if a.AgentID == "S2" {
+			s2 = a.Why
+		}
+	}
+	wantWhy := []string{"webfw: filtered: filter #2", "api: nothing_left"}
+	if diff := cmp.Diff(wantWhy, s2); diff != "" {
+		t.Errorf("why not S2 (-want +got):\n%s", diff)
+	}
+	var texts []string
+	for _, c := range e.Causes {
+		texts = append(texts, c.Text)
+	}
+	for _, want := range []string{
+		"framework webfw: 2 offer filter(s) are active for role web",
+		"framework api: the allocator would not offer 1 of 2 agent-role pairs: nothing left for the role",
+	} {
+		if !slices.Contains(texts, want) {
+			t.Errorf("causes %q lack %q", texts, want)
+		}
+	}
+	if len(e.DRF) != 2 || e.DRF[1].Role != "web" || !e.DRF[1].Subject || e.DRF[1].Frameworks != 2 {
+		t.Errorf("DRF = %+v, want batch then web (the subject, 2 frameworks)", e.DRF)
+	}
+
+	// A role without frameworks has nothing for the allocator to explain: the
+	// best-effort half answers.
+	e, err = ExplainWith(context.Background(), exact, snap, Query{Role: "idle"}, nil)
+	if err != nil || e.Sources[0] != SourceBestEffort || e.Causes[0].Code != CauseNotFound {
+		t.Errorf("ExplainWith(role idle) = %+v, %v; want the best-effort not_found answer", e, err)
+	}
+}
+
 func TestExplainEmptyQuery(t *testing.T) {
 	if _, err := Explain(testSnapshot(nil, nil, nil, nil), Query{}, nil); err == nil {
 		t.Errorf("Explain(empty query) error = nil, want one")
@@ -440,7 +546,7 @@ func TestAllocatorExplanationHeadline(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := `{"framework_id":"F1","active":true,"roles":[{"role":"batch","role_share":0.5,"filters":1}],"agents":[` + tt.verdicts + `]}`
-			e, err := decodeAllocatorExplanation([]byte(data))
+			e, err := decodeAllocatorExplanation([]byte(data), "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -87,7 +87,7 @@ func (c *Client) ExplainAllocation(ctx context.Context, q Query) (*Explanation, 
 	if err != nil {
 		return nil, fmt.Errorf("explain allocation: %w", err)
 	}
-	return decodeAllocatorExplanation(data)
+	return decodeAllocatorExplanation(data, q.Role)
 }
 
 // MesoscopeProcessStats fetches /mesoscope/v1/processes and merges its

@@ -151,7 +151,7 @@ func FuzzDecoders(f *testing.F) {
 		}
 		keep(DecodeMarathonTasks(data))
 		keep(DecodeMarathonEvents(data))
-		if e, err := decodeAllocatorExplanation(data); err == nil {
+		if e, err := decodeAllocatorExplanation(data, ""); err == nil {
 			_ = DescribeExplanation(e)
 			out = append(out, e)
 		}

@@ -46,6 +46,9 @@
 // arms at whole seconds. Master ids are fixed ("walk"), the allocator's shuffle is
 // seeded, PIDs carry a fixed address (127.0.0.1:5050) whatever port the HTTP server
 // listens on, and every timestamp in an output is printed as its offset from T+0.
+// Because the master so advertises 127.0.0.1:5050 as the leader, the tours' inspector
+// clients are pinned to the port they were given (inspector.Config.PinMaster): a
+// `mesoscope demo` running on 5050 would otherwise answer their questions.
 //
 // The offers tour reads the framework's event stream over HTTP. To know that it has
 // read everything the master sent, it does not wait on a wall clock: after each command

@@ -97,7 +97,7 @@ func (s *Session) marathonCmd(c *Command) (string, error) {
 	w.m, w.url = m, m.URL()
 	s.mara = w
 	s.replace(w.url, "http://marathon")
-	if w.insp, err = inspector.New(inspector.Config{Master: e.base, HTTPClient: w.rest}); err != nil {
+	if w.insp, err = inspector.New(inspector.Config{Master: e.base, HTTPClient: w.rest, PinMaster: true}); err != nil {
 		return "", fmt.Errorf("marathon: %w", err)
 	}
 	info, err := w.getJSON("/v2/info")

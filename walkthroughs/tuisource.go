@@ -35,7 +35,7 @@ type TUISource struct {
 // call.
 func (s *Session) TUISource() (TUISource, bool, error) {
 	if s.offers != nil {
-		c, err := inspector.New(inspector.Config{Master: s.offers.base, Logger: s.logger})
+		c, err := inspector.New(inspector.Config{Master: s.offers.base, Logger: s.logger, PinMaster: true})
 		if err != nil {
 			return TUISource{}, false, fmt.Errorf("tui source: %w", err)
 		}
