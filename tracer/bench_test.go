@@ -105,6 +105,7 @@ func BenchmarkDispatch(b *testing.B) {
 		sampler, arg string
 		labels       bool
 	}{
+		{"tracer=always_off", "always_off", "", false},
 		{"tracer=off", "parentbased_traceidratio", "0", false},
 		{"tracer=off+pprof", "parentbased_traceidratio", "0", true},
 		{"tracer=1%", "parentbased_traceidratio", "0.01", false},

@@ -55,12 +55,26 @@ type active struct {
 // unsampled one costs no clock read), nor for sends made outside any dispatch, which
 // carry nothing (see MessageSend). When no root can be sampled, a dispatch sampled by a
 // remote parent has no queue wait.
+//
+// When no root can be sampled, only a dispatch whose event carries a context (a
+// remote parent) can be, so the dispatch hooks run around those only (every
+// dispatch with pprof labels on). When nothing can ever be sampled (always_off, or a
+// ratio of 0, not parent-based), the tracer asks for no hook at all and the runtime
+// runs as if it had no observer.
 func (t *Tracer) Needs() observe.Needs {
-	n := observe.NeedDispatch | observe.NeedMessages | observe.NeedEvents
-	if !t.sampler.never() {
-		n |= observe.NeedQueueTimes
+	switch {
+	case t.sampler.never() && !t.sampler.parentBased:
+		if t.cfg.labels {
+			return observe.NeedDispatch
+		}
+		return 0
+	case t.sampler.never():
+		if t.cfg.labels {
+			return observe.NeedDispatch | observe.NeedMessages | observe.NeedEvents
+		}
+		return observe.NeedHeaderDispatch | observe.NeedMessages | observe.NeedEvents
 	}
-	return n
+	return observe.NeedDispatch | observe.NeedMessages | observe.NeedEvents | observe.NeedQueueTimes
 }
 
 // worker returns the state of worker i, creating it on first use.

@@ -349,6 +349,33 @@ func TestSamplingOffRecordsNothingAndPropagatesUnsampled(t *testing.T) {
 	}
 }
 
+// The hooks the tracer asks for follow what its sampler can sample: nothing at all
+// when no dispatch can ever be sampled, only dispatches carrying a context when
+// only a remote parent can make one sampled, and everything otherwise.
+func TestNeedsBySampler(t *testing.T) {
+	const ctxHooks = observe.NeedMessages | observe.NeedEvents
+	tests := []struct {
+		sampler, arg string
+		labels       bool
+		want         observe.Needs
+	}{
+		{"always_off", "", false, 0},
+		{"traceidratio", "0", false, 0},
+		{"always_off", "", true, observe.NeedDispatch},
+		{"parentbased_always_off", "", false, observe.NeedHeaderDispatch | ctxHooks},
+		{"parentbased_traceidratio", "0", false, observe.NeedHeaderDispatch | ctxHooks},
+		{"parentbased_traceidratio", "0", true, observe.NeedDispatch | ctxHooks},
+		{"parentbased_traceidratio", "0.01", false, observe.NeedDispatch | ctxHooks | observe.NeedQueueTimes},
+		{"always_on", "", false, observe.NeedDispatch | ctxHooks | observe.NeedQueueTimes},
+	}
+	for _, tt := range tests {
+		tr, _ := newTestTracer(t, WithSampler(tt.sampler, tt.arg), WithPprofLabels(tt.labels))
+		if got := tr.Needs(); got != tt.want {
+			t.Errorf("%s:%s labels=%v: Needs() = %b, want %b", tt.sampler, tt.arg, tt.labels, got, tt.want)
+		}
+	}
+}
+
 func TestOverflowIsCountedAndLoggedOnce(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))

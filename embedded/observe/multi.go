@@ -37,7 +37,7 @@ type spanSlots []any
 func (m *multi) DispatchBegin(d *Dispatch) {
 	slots := make(spanSlots, len(m.obs))
 	for i, o := range m.obs {
-		if !m.each[i].Has(NeedDispatch) {
+		if !m.each[i].Dispatches(d.Header) {
 			continue
 		}
 		d.Span = nil
@@ -50,7 +50,7 @@ func (m *multi) DispatchBegin(d *Dispatch) {
 func (m *multi) DispatchEnd(d *Dispatch) {
 	slots, _ := d.Span.(spanSlots)
 	for i, o := range m.obs {
-		if !m.each[i].Has(NeedDispatch) {
+		if !m.each[i].Dispatches(d.Header) {
 			continue
 		}
 		if i < len(slots) {

@@ -64,6 +64,28 @@ func TestMulti(t *testing.T) {
 	}
 }
 
+func TestMultiHeaderDispatch(t *testing.T) {
+	var log []string
+	a := rec{"a", NeedDispatch, &log}
+	h := rec{"h", NeedHeaderDispatch, &log}
+	m := Multi(a, h)
+	for _, hdr := range []Header{nil, {"traceparent": "x"}} {
+		d := &Dispatch{Header: hdr}
+		m.DispatchBegin(d)
+		m.DispatchEnd(d)
+	}
+	want := []string{
+		"a begin", "a end a-span", // no header: only a
+		"a begin", "h begin", "a end a-span", "h end h-span",
+	}
+	if fmt.Sprint(log) != fmt.Sprint(want) {
+		t.Errorf("log = %v\nwant %v", log, want)
+	}
+	if !m.Needs().Dispatches(nil) || Needs(NeedHeaderDispatch).Dispatches(nil) || !Needs(NeedHeaderDispatch).Dispatches(Header{}) {
+		t.Errorf("Dispatches: NeedDispatch wants every event, NeedHeaderDispatch those with a header")
+	}
+}
+
 func TestKindString(t *testing.T) {
 	for k, want := range map[Kind]string{KindMessage: "MESSAGE", KindDispatch: "DISPATCH", KindHTTP: "HTTP", KindExited: "EXITED", KindTerminate: "TERMINATE", 9: "UNKNOWN"} {
 		if got := k.String(); got != want {

@@ -54,10 +54,21 @@ const (
 	// (parent nil). Without it the runtime calls MessageSend only for sends made by a
 	// handler, and a send from outside carries no header.
 	NeedOutsideSends
+	// NeedHeaderDispatch asks for DispatchBegin and DispatchEnd only around events
+	// that carry a header (Dispatch.Header non-nil: their sender's observer gave them
+	// a context). NeedDispatch asks for every event. During an event without hooks,
+	// MessageSend and Event get a parent whose Span is nil: treat it as no dispatch.
+	NeedHeaderDispatch
 
 	// NeedAll asks for every hook.
 	NeedAll = NeedDispatch | NeedTimes | NeedMessages | NeedEvents | NeedQueueTimes | NeedOutsideSends
 )
+
+// Dispatches reports whether an observer with these needs wants DispatchBegin and
+// DispatchEnd around an event whose header is h.
+func (n Needs) Dispatches(h Header) bool {
+	return n&NeedDispatch != 0 || n&NeedHeaderDispatch != 0 && h != nil
+}
 
 // Has reports whether n includes every hook in want.
 func (n Needs) Has(want Needs) bool { return n&want == want }

@@ -165,6 +165,46 @@ func TestObserverSendsAndTimes(t *testing.T) {
 	}
 }
 
+// headerOnly gives sends of "traced" a header and asks for dispatch hooks only
+// around events that carry one.
+type headerOnly struct{ recordingObserver }
+
+func (o *headerOnly) MessageSend(parent *observe.Dispatch, m *observe.Message) {
+	if m.Name == "traced" {
+		m.Header = observe.Header{"ctx": "1"}
+	}
+	o.recordingObserver.MessageSend(parent, m)
+}
+
+// TestHeaderDispatchHooks: with NeedHeaderDispatch the hooks run around events that
+// carry a header only, and a send during an event without hooks sees no span.
+func TestHeaderDispatchHooks(t *testing.T) {
+	obs := &headerOnly{recordingObserver{needs: observe.NeedHeaderDispatch | observe.NeedMessages | observe.NeedOutsideSends}}
+	rt := newTestRuntime(t, Config{Workers: 1, Observer: obs})
+	target := &struct{ Base }{}
+	sink := mustSpawn(t, rt, "sink", newRecorder())
+	Install(&target.Base, "plain", func(PID, struct{}) { target.Send(sink, "note", "a") })
+	Install(&target.Base, "traced", func(PID, struct{}) { target.Send(sink, "note", "b") })
+	pid := mustSpawn(t, rt, "target", target)
+	rt.Send(pid, "plain", struct{}{})
+	rt.Settle()
+	rt.Send(pid, "traced", struct{}{})
+	rt.Settle()
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	want := []string{
+		"send MESSAGE plain parent=-",
+		"send MESSAGE note parent=<nil>", // no hooks around plain: no span
+		"send MESSAGE traced parent=-",
+		`begin target MESSAGE traced from=""`,
+		"send MESSAGE note parent=span-traced",
+		"end traced span-traced end>=begin:true",
+	}
+	if !equal(obs.lines, want) {
+		t.Errorf("hooks:\n%v\nwant\n%v", join(obs.lines), join(want))
+	}
+}
+
 func TestProcessStats(t *testing.T) {
 	rt := newTestRuntime(t, Config{Workers: 2, StampQueues: true})
 	r := newRecorder()

@@ -682,7 +682,7 @@ func (w *worker) resume(p *proc) {
 // serve handles one event: the observer's begin hook, the handler, the end hook.
 func (w *worker) serve(p *proc, e *event) {
 	rt := w.rt
-	if rt.needs&observe.NeedDispatch == 0 {
+	if !rt.needs.Dispatches(e.header) {
 		if !rt.timed {
 			w.handle(p, e)
 			return
