@@ -91,11 +91,15 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 			if err := tr.Attach(rt); err != nil {
 				return fmt.Errorf("agent: tracer: %w", err)
 			}
-			var spans http.Handler = tr.Memory()
-			if authReadonly {
-				spans = httpauth.Handler(spans, agent.RealmReadonly, creds)
+			guard := func(h http.Handler) http.Handler {
+				if authReadonly {
+					return httpauth.Handler(h, agent.RealmReadonly, creds)
+				}
+				return h
 			}
-			rt.Handle("/mesoscope/v1/spans", spans)
+			if err := mountTracer(rt, tr, guard); err != nil {
+				return fmt.Errorf("agent: %w", err)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "mesoscope agent at http://%s registering with %s (work_dir %s)\n", ln.Addr(), mpid, workDir)
 			// The agent also ends on its own: after a --recover=cleanup run (exit 0),
 			// when the master shuts it down, and when its recovery fails, which makes

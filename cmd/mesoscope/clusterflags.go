@@ -185,12 +185,14 @@ func masterPID(s string) (process.PID, error) {
 	return process.PID{ID: master.ID, Address: netip.AddrPortFrom(addr.Unmap(), uint16(p))}, nil
 }
 
-// readonlyGuard wraps h (a net/http handler mounted on the master's runtime, such as the
-// tracer's /mesoscope/v1/spans) with the master's read-only realm when
-// --authenticate_http_readonly is on.
-func readonlyGuard(h http.Handler, c master.Config) http.Handler {
-	if !c.AuthenticateHTTPReadonly {
-		return h
+// readonlyGuardFor returns what wraps a net/http handler mounted on the master's
+// runtime (the tracer's /mesoscope/v1/spans, /debug/pprof) with the master's read-only
+// realm when --authenticate_http_readonly is on.
+func readonlyGuardFor(c master.Config) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		if !c.AuthenticateHTTPReadonly {
+			return h
+		}
+		return httpauth.Handler(h, master.RealmReadonly, c.HTTPCredentials)
 	}
-	return httpauth.Handler(h, master.RealmReadonly, c.HTTPCredentials)
 }

@@ -143,7 +143,9 @@ first, then the frameworks and the cluster (every task is killed), and a summary
 			if err := tr.Attach(d.Runtime()); err != nil {
 				return fmt.Errorf("demo: tracer: %w", err)
 			}
-			d.Runtime().Handle("/mesoscope/v1/spans", readonlyGuard(tr.Memory(), mcfg))
+			if err := mountTracer(d.Runtime(), tr, readonlyGuardFor(mcfg)); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
 			out := cmd.OutOrStdout()
 			base, mbase := d.URL(), d.MarathonURL()
 			printDemoIntro(out, base, mbase, workDir, len(d.Frameworks()))

@@ -118,7 +118,9 @@ kill the master and it recovers its registry and the agents reregister.`,
 			if err := tr.Attach(l.Runtime()); err != nil {
 				return fmt.Errorf("local: tracer: %w", err)
 			}
-			l.Runtime().Handle("/mesoscope/v1/spans", readonlyGuard(tr.Memory(), mcfg))
+			if err := mountTracer(l.Runtime(), tr, readonlyGuardFor(mcfg)); err != nil {
+				return fmt.Errorf("local: %w", err)
+			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "mesoscope local cluster: master at %s with %d agents (work_dir %s)\n\n", l.URL(), numAgents, workDir)
 			printClusterURLs(out, l.URL())

@@ -70,7 +70,9 @@ memory (--registry=in_memory).`,
 			if err := tr.Attach(rt); err != nil {
 				return fmt.Errorf("master: tracer: %w", err)
 			}
-			rt.Handle("/mesoscope/v1/spans", readonlyGuard(tr.Memory(), mcfg))
+			if err := mountTracer(rt, tr, readonlyGuardFor(mcfg)); err != nil {
+				return fmt.Errorf("master: %w", err)
+			}
 			base := "http://" + ln.Addr().String()
 			fmt.Fprintf(cmd.OutOrStdout(), "mesoscope master at %s\n\n", base)
 			printClusterURLs(cmd.OutOrStdout(), base)
