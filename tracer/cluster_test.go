@@ -70,7 +70,13 @@ type testFramework struct {
 // shell command) together on its first offer.
 func startFramework(t *testing.T, l *cluster.Local, name string, tasks map[string]string) *testFramework {
 	t.Helper()
-	c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(t), Name: name}, AutoAck: true})
+	return startFrameworkWith(t, l, name, tasks, nil)
+}
+
+// startFrameworkWith is startFramework with a CallObserver on the framework's client.
+func startFrameworkWith(t *testing.T, l *cluster.Local, name string, tasks map[string]string, obs schedclient.CallObserver) *testFramework {
+	t.Helper()
+	c, err := schedclient.New(schedclient.Config{Master: l.URL(), Framework: mesos.FrameworkInfo{User: currentUser(t), Name: name}, AutoAck: true, CallObserver: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,5 +268,64 @@ func TestLocalClusterSpans(t *testing.T) {
 		!slices.Contains(chain, "slave mesos.internal.RunTaskMessage") {
 		t.Errorf("container span ancestors = %v (trace %s, task's %s), want the containerizer's launch under the RunTaskMessage handler in the task's trace",
 			chain, c.SpanContext().TraceID(), task.SpanContext().TraceID())
+	}
+}
+
+// A framework whose calls go through SchedulerCalls starts the trace: its ACCEPT is a
+// client span of its own service, the master's handling of the call is its child, and
+// the task launched by it is in the same trace.
+func TestSchedulerCallsJoinTheTrace(t *testing.T) {
+	rec, frec := tracetest.NewSpanRecorder(), tracetest.NewSpanRecorder()
+	tr, err := New(WithEnv(noEnv), WithSpanProcessor(rec), WithFlushInterval(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ftr, err := New(WithEnv(noEnv), WithServiceName("mesoscope-marathon"), WithSpanProcessor(frec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := startLocal(t, tr)
+	if err := tr.Attach(l.Runtime()); err != nil {
+		t.Fatal(err)
+	}
+	f := startFrameworkWith(t, l, "fw", map[string]string{"t1": "true"}, ftr.SchedulerCalls("fw"))
+	f.wait("t1", mesos.TaskFinished)
+	f.stop()
+	stopLocal(t, l)
+	for _, x := range []*Tracer{tr, ftr} {
+		if err := x.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	accept := spanNamed(t, frec.Ended(), "fw ACCEPT")
+	if accept.SpanKind().String() != "client" {
+		t.Errorf("ACCEPT span kind = %s, want client", accept.SpanKind())
+	}
+	for k, want := range map[string]string{AttrCallType: "ACCEPT", AttrCallTasks: "t1", AttrHTTPStatusCode: "202"} {
+		if got := attr(accept, k); got != want {
+			t.Errorf("ACCEPT span %s = %q, want %q", k, got, want)
+		}
+	}
+	if got := accept.Resource().String(); !strings.Contains(got, "service.name=mesoscope-marathon") {
+		t.Errorf("ACCEPT span resource = %s, want service.name=mesoscope-marathon", got)
+	}
+	spans := rec.Ended()
+	var handled, task sdktrace.ReadOnlySpan
+	for _, s := range spans {
+		if s.Name() == "master POST /api/v1/scheduler" && s.Parent().SpanID() == accept.SpanContext().SpanID() {
+			handled = s
+		}
+		if s.Name() == "task" {
+			task = s
+		}
+	}
+	if handled == nil {
+		t.Fatalf("no master POST /api/v1/scheduler span is a child of the framework's ACCEPT span")
+	}
+	if !handled.Parent().IsRemote() {
+		t.Errorf("the master's span has a local parent; want the remote ACCEPT")
+	}
+	if task == nil || task.SpanContext().TraceID() != accept.SpanContext().TraceID() {
+		t.Errorf("the task span is not in the ACCEPT's trace %s", accept.SpanContext().TraceID())
 	}
 }

@@ -117,6 +117,19 @@
 // process=<id> and event=<name> (cached label contexts, no allocation), so
 // "go tool pprof -tagfocus process=master" attributes CPU to one actor.
 //
+// Frameworks: SchedulerCalls gives a v1 scheduler client (schedclient.CallObserver) a
+// client span per call ("marathon ACCEPT") whose traceparent goes with the call, so the
+// master's handling of an ACCEPT, and the task and container it starts, join the
+// framework's trace. `mesoscope marathon` and the demo's Marathon use it, as service
+// mesoscope-marathon.
+//
+// Cost: Needs asks only for what the sampler can use. With always_off (or a ratio of 0
+// that is not parent-based) the tracer asks for no hook at all; with a parent-based
+// sampler that samples no roots (the "off" setting) the dispatch hooks run only around
+// events that carry a context (observe.NeedHeaderDispatch), unless pprof labels are on;
+// otherwise every dispatch is hooked, with enqueue stamps for the queue wait, and only a
+// sampled dispatch reads the clock at its begin and end.
+//
 // # Where it differs
 //
 // Mesos 1.11.0 has no tracing at all; this package is mesoscope's own. Deliberate

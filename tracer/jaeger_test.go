@@ -216,13 +216,20 @@ func TestJaegerLocalCluster(t *testing.T) {
 	query, otlp := jaegerEnv(t)
 	service := fmt.Sprintf("mesoscope-master-e2e-%08x", rand.Uint32())
 	tr := newJaegerTracer(t, otlp, service)
+	// The framework traces its calls as a service of its own, as `mesoscope marathon`
+	// does (mesoscope-marathon).
+	fwService := strings.Replace(service, "master", "marathon", 1)
+	ftr := newJaegerTracer(t, otlp, fwService)
 	l := startLocal(t, tr)
 	if err := tr.Attach(l.Runtime()); err != nil {
 		t.Fatal(err)
 	}
-	launchTask(t, l, "jaeger-e2e", "t")
+	f := startFrameworkWith(t, l, "jaeger-e2e", map[string]string{"t": "true"}, ftr.SchedulerCalls("jaeger-e2e"))
+	f.wait("t", mesos.TaskFinished)
+	f.stop()
 	stopLocal(t, l)
 	shutdown(t, tr)
+	shutdown(t, ftr)
 
 	states := []string{"STARTING", "PROVISIONING", "PREPARING", "ISOLATING", "FETCHING", "RUNNING", "DESTROYING"}
 	eventuallyAll(t, func() string {
@@ -251,6 +258,10 @@ func TestJaegerLocalCluster(t *testing.T) {
 				case "offer":
 					found["offer span under the master's offer dispatch"] = found["offer span under the master's offer dispatch"] || parentName(s) == "master offer"
 				case "task":
+					if p := byID[s.parent()]; p != nil && p.OperationName == "master POST /api/v1/scheduler" && parentName(p) == "jaeger-e2e ACCEPT" &&
+						trc.Processes[byID[p.parent()].ProcessID].ServiceName == fwService {
+						found["the framework's ACCEPT (its own service) → the master's handling → task, in one trace"] = true
+					}
 					if parentName(s) == "master POST /api/v1/scheduler" && slices.Contains(s.events(), "TASK_RUNNING") &&
 						slices.Contains(s.events(), "TASK_FINISHED") && s.tag(AttrTaskState) == "TASK_FINISHED" {
 						found["task span under the ACCEPT with TASK_RUNNING (ACCEPT → RUNNING in one trace)"] = true
@@ -292,7 +303,7 @@ func TestJaegerLocalCluster(t *testing.T) {
 			"slave dispatch span with code.function.name", "allocation cycle span", "offer span under the master's offer dispatch",
 			"task span under the ACCEPT with TASK_RUNNING (ACCEPT → RUNNING in one trace)", "ACCEPT → task → RunTaskMessage",
 			"container state spans in order under the container span", "container span under ACCEPT → task → RunTaskMessage",
-			"a ping/pong trace",
+			"a ping/pong trace", "the framework's ACCEPT (its own service) → the master's handling → task, in one trace",
 		} {
 			if !found[want] {
 				missing = append(missing, want)

@@ -131,13 +131,27 @@ first, then the frameworks and the cluster (every task is killed), and a summary
 				closeAll()
 				return fmt.Errorf("demo: tracer: %w", err)
 			}
+			// The Marathon is a framework in the same OS process; its calls are spans of
+			// service mesoscope-marathon (a TracerProvider has one service), exported the
+			// same way and also kept in the master's ring (/mesoscope/v1/spans).
+			mtr, err := tracer.New(append(opts, tracer.WithServiceName("mesoscope-marathon"), tracer.WithLogger(logger),
+				tracer.WithSpanExporter(tr.Memory()))...)
+			if err != nil {
+				closeAll()
+				tr.Shutdown(context.Background())
+				return fmt.Errorf("demo: tracer: %w", err)
+			}
+			shutdownTracers := func(ctx context.Context) error {
+				return errors.Join(mtr.Shutdown(ctx), tr.Shutdown(ctx))
+			}
 			d, err := cluster.StartDemo(cluster.DemoConfig{
 				Listener: ln, MarathonListener: mln, WorkDir: workDir, Workers: workers, Observer: tr, Logger: logger,
 				Master: mcfg, TimeScale: timeScale,
+				Marathon: marathon.Config{CallObserver: mtr.SchedulerCalls(marathon.DefaultFrameworkName)},
 			})
 			if err != nil {
 				ln.Close()
-				tr.Shutdown(context.Background())
+				shutdownTracers(context.Background())
 				return err
 			}
 			if err := tr.Attach(d.Runtime()); err != nil {
@@ -153,7 +167,7 @@ first, then the frameworks and the cluster (every task is killed), and a summary
 				stats := d.Stats()
 				apps, appsErr := d.AppStats(ctx)
 				err := d.Stop(ctx)
-				if terr := tr.Shutdown(ctx); err == nil {
+				if terr := shutdownTracers(ctx); err == nil {
 					err = terr
 				}
 				printDemoStats(out, stats)
@@ -162,8 +176,8 @@ first, then the frameworks and the cluster (every task is killed), and a summary
 				} else {
 					printDemoApps(out, apps)
 				}
-				st := tr.Stats()
-				fmt.Fprintf(out, "spans: %d recorded, %d dropped, %d failed exports\n", st.Spans, st.Dropped, st.ExportFailed)
+				st, ms := tr.Stats(), mtr.Stats()
+				fmt.Fprintf(out, "spans: %d recorded, %d dropped, %d failed exports\n", st.Spans+ms.Spans, st.Dropped+ms.Dropped, st.ExportFailed+ms.ExportFailed)
 				return err
 			}
 			if withTUI {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mesoscope/mesoscope/embedded/marathon"
+	"github.com/mesoscope/mesoscope/tracer"
 )
 
 // newMarathonCommand is `mesoscope marathon`: the Marathon-like app
@@ -24,6 +26,7 @@ func newMarathonCommand() *cobra.Command {
 		disableSuppress, maintenance                                                bool
 		seed                                                                        uint64
 		duration                                                                    time.Duration
+		traceFlags                                                                  tracer.Flags
 	)
 	cmd := &cobra.Command{
 		Use:   "marathon",
@@ -69,6 +72,16 @@ survive a restart, which fails over to the same framework.
 				return fmt.Errorf("marathon: %w", err)
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			opts, err := traceFlags.Options(cmd.OutOrStdout())
+			if err != nil {
+				ln.Close()
+				return fmt.Errorf("marathon: %w", err)
+			}
+			tr, err := tracer.New(append(opts, tracer.WithServiceName("mesoscope-marathon"), tracer.WithLogger(logger))...)
+			if err != nil {
+				ln.Close()
+				return fmt.Errorf("marathon: tracer: %w", err)
+			}
 			cfg := marathon.Config{
 				Master: masterAddr, HTTPListener: ln, Logger: logger, FrameworkName: name, User: user, Role: role, Hostname: hostname,
 				FailoverTimeout: time.Duration(failoverSecs) * time.Second, MaxInstancesPerOffer: maxPerOffer,
@@ -77,6 +90,7 @@ survive a restart, which fails over to the same framework.
 				KillRetryTimeout: ms(killRetryMs), TaskLaunchTimeout: ms(launchMs), DisableSuppressOffers: disableSuppress,
 				GPUSchedulingUnrestricted: gpuBehavior == "unrestricted", MaintenanceMode: maintenance,
 				LocalPortMin: portMin, LocalPortMax: portMax, Seed: seed,
+				CallObserver: tr.SchedulerCalls(name),
 			}
 			if stateFile != "" {
 				cfg.Store = marathon.FileStore{Path: stateFile}
@@ -84,10 +98,12 @@ survive a restart, which fails over to the same framework.
 			m, err := marathon.New(cfg)
 			if err != nil {
 				ln.Close()
+				tr.Shutdown(context.Background())
 				return err
 			}
 			if err := m.Start(cmd.Context()); err != nil {
 				ln.Close()
+				tr.Shutdown(context.Background())
 				return err
 			}
 			base := m.URL()
@@ -96,7 +112,13 @@ survive a restart, which fails over to the same framework.
 				fmt.Fprintf(cmd.OutOrStdout(), "  %s%s\n", base, ep)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "\n  mesoscope why /APP --marathon %s --master %s\n\nCtrl-C stops it (the tasks keep running for --failover_timeout).\n", base, masterAddr)
-			return waitAndStop(cmd.Context(), duration, m.Stop)
+			return waitAndStop(cmd.Context(), duration, func(ctx context.Context) error {
+				err := m.Stop(ctx)
+				if terr := tr.Shutdown(ctx); err == nil {
+					err = terr
+				}
+				return err
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -123,6 +145,7 @@ survive a restart, which fails over to the same framework.
 	f.StringVar(&stateFile, "state_file", "", "keep the framework id, apps and instances in this file (Marathon keeps them in ZooKeeper)")
 	f.Uint64Var(&seed, "seed", 0, "seed of offer order and port choice (0: random)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
+	traceFlags.Register(f)
 	return cmd
 }
 

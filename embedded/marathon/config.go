@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mesoscope/mesoscope/embedded/resources"
+	"github.com/mesoscope/mesoscope/embedded/schedclient"
 )
 
 // Defaults of Config, Marathon's flag defaults (MarathonConf and the
@@ -56,6 +57,10 @@ type Config struct {
 	// HTTPClient makes the calls to the master (nil: the scheduler
 	// client's own).
 	HTTPClient *http.Client
+	// CallObserver sees each call to the master (ACCEPT, DECLINE, KILL, ...)
+	// before it is sent; the tracer's SchedulerCalls puts each in a span and
+	// carries its traceparent to the master (nil: none).
+	CallObserver schedclient.CallObserver
 	// Logger receives the scheduler's log (nil: discarded).
 	Logger *slog.Logger
 

@@ -158,7 +158,7 @@ func (m *Marathon) Start(ctx context.Context) error {
 	}
 	client, err := schedclient.New(schedclient.Config{
 		Master: m.cfg.Master, Framework: m.frameworkInfo(m.core.frameworkID), HTTPClient: m.cfg.HTTPClient,
-		Logger: m.log, Rand: rand.New(rand.NewPCG(m.cfg.Seed, 1)),
+		Logger: m.log, Rand: rand.New(rand.NewPCG(m.cfg.Seed, 1)), CallObserver: m.cfg.CallObserver,
 		// Marathon's task tracker ignores an update it has already processed;
 		// here the client keeps Mesos's retries of acknowledged updates back.
 		DeduplicateUpdates: true,

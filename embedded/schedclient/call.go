@@ -78,17 +78,35 @@ func (c *Client) Call(ctx context.Context, call *scheduler.Call) error {
 	if err != nil {
 		return fmt.Errorf("schedclient: call %s: %w", cc.Type, err)
 	}
-	resp, err := c.calls.Do(req)
+	var done func(int, error)
+	if c.callObserver != nil {
+		done = c.callObserver(ctx, &cc, req.Header)
+	}
+	resp, err := c.send(req, &cc)
+	if done != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		done(status, err)
+	}
+	return err
+}
+
+// send POSTs a call's request and interprets the answer; resp is nil when none
+// came back.
+func (c *Client) send(req *http.Request, cc *scheduler.Call) (resp *http.Response, err error) {
+	resp, err = c.calls.Do(req)
 	if err != nil {
-		return fmt.Errorf("schedclient: call %s: %w", cc.Type, err)
+		return nil, fmt.Errorf("schedclient: call %s: %w", cc.Type, err)
 	}
 	switch resp.StatusCode {
 	case http.StatusAccepted, http.StatusOK:
 		discard(resp)
-		c.called(&cc)
-		return nil
+		c.called(cc)
+		return resp, nil
 	}
-	return &CallError{
+	return resp, &CallError{
 		Call:       cc.Type,
 		StatusCode: resp.StatusCode,
 		Location:   resp.Header.Get("Location"),

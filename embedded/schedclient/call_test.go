@@ -131,6 +131,41 @@ func TestCall(t *testing.T) {
 	}
 }
 
+// A CallObserver adds headers to the call's request and hears its outcome.
+func TestCallObserver(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		type outcome struct {
+			call   scheduler.CallType
+			status int
+			failed bool
+		}
+		var seen []outcome
+		obs := func(_ context.Context, call *scheduler.Call, h http.Header) func(int, error) {
+			h.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+			return func(status int, err error) { seen = append(seen, outcome{call.Type, status, err != nil}) }
+		}
+		m, c, _, _ := subscribed(t, Config{CallObserver: obs})
+		decline := &scheduler.Call{Type: scheduler.CallDecline, Decline: &scheduler.Decline{OfferIDs: []mesos.OfferID{{Value: "o-1"}}}}
+		if err := c.Call(context.Background(), decline); err != nil {
+			t.Fatal(err)
+		}
+		m.set(func(m *fakeMaster) {
+			m.callHook = func(*scheduler.Call) (int, string) { return http.StatusBadRequest, "no" }
+		})
+		if err := c.Call(context.Background(), decline); err == nil {
+			t.Fatal("Call() = nil, want the 400")
+		}
+		want := []outcome{{scheduler.CallDecline, http.StatusAccepted, false}, {scheduler.CallDecline, http.StatusBadRequest, true}}
+		if diff := cmp.Diff(want, seen, cmp.AllowUnexported(outcome{})); diff != "" {
+			t.Errorf("outcomes (-want +got):\n%s", diff)
+		}
+		calls := m.callRequests()
+		if len(calls) == 0 || calls[0].header.Get("traceparent") == "" {
+			t.Errorf("the call's request carries no traceparent from the observer")
+		}
+	})
+}
+
 // errAny stands for "some error" in tables.
 var errAny = errors.New("any error")
 

@@ -47,6 +47,7 @@ type Client struct {
 	closeIdle      func()       // non-nil if the client owns its transport
 	headers        http.Header
 	callTimeout    time.Duration
+	callObserver   CallObserver
 	autoAck        bool
 	dedup          *dedup // nil without Config.DeduplicateUpdates; guarded by mu
 	missed         int
@@ -102,6 +103,7 @@ func New(cfg Config) (*Client, error) {
 		endpoint:       ep,
 		headers:        cfg.Headers.Clone(),
 		callTimeout:    cmp.Or(cfg.CallTimeout, DefaultCallTimeout),
+		callObserver:   cfg.CallObserver,
 		autoAck:        cfg.AutoAck,
 		missed:         cmp.Or(cfg.MissedHeartbeats, DefaultMissedHeartbeats),
 		backoffInitial: cmp.Or(cfg.BackoffInitial, DefaultBackoffInitial),

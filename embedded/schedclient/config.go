@@ -1,6 +1,7 @@
 package schedclient
 
 import (
+	"context"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -111,4 +112,15 @@ type Config struct {
 	// Logger receives connection events (nil: discard). Events themselves
 	// are not logged.
 	Logger *slog.Logger
+
+	// CallObserver, if set, sees every call Call makes (not SUBSCRIBE) just
+	// before it is sent; see CallObserver.
+	CallObserver CallObserver
 }
+
+// CallObserver is told about a call before it is POSTed: it may add headers to
+// the request (a W3C traceparent, so the master's handling of the call joins the
+// caller's trace) and returns a function, or nil, that Call runs with the
+// outcome: the HTTP status (0 when none came back) and the error Call returns.
+// The tracer's SchedulerCalls is one.
+type CallObserver func(ctx context.Context, call *scheduler.Call, h http.Header) (done func(statusCode int, err error))
