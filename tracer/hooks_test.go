@@ -358,3 +358,26 @@ func TestExportFailuresAreCountedAndLoggedOnce(t *testing.T) {
 		t.Errorf("export failure logged %d times, want once; logs:\n%s", n, logs.String())
 	}
 }
+
+func TestExportTarget(t *testing.T) {
+	tests := []struct {
+		opts []Option
+		want string
+	}{
+		{nil, ""},
+		{[]Option{WithOTLP("http://127.0.0.1:4318", "http/protobuf")}, "OTLP http/protobuf http://127.0.0.1:4318/v1/traces"},
+		{[]Option{WithOTLP("http://127.0.0.1:4317", "grpc")}, "OTLP grpc http://127.0.0.1:4317"},
+		{[]Option{WithOTLP("", "")}, "OTLP http/protobuf http://localhost:4318/v1/traces"},
+		{[]Option{WithStdout(&bytes.Buffer{})}, "stdout"},
+	}
+	for _, tt := range tests {
+		tr, err := New(append([]Option{WithEnv(noEnv)}, tt.opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tr.ExportTarget(); got != tt.want {
+			t.Errorf("ExportTarget() = %q, want %q", got, tt.want)
+		}
+		tr.Shutdown(context.Background())
+	}
+}

@@ -19,6 +19,7 @@ type config struct {
 	sampler    string
 	samplerArg string
 	exporter   string // "", "none", "otlp", "stdout", "memory"
+	target     string // where the configured exporter sends spans, set by newExporter
 	endpoint   string
 	protocol   string
 	stdout     io.Writer

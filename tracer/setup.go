@@ -1,6 +1,7 @@
 package tracer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -108,6 +109,7 @@ func (c *config) newExporter(ctx context.Context) (sdktrace.SpanExporter, error)
 		if w == nil {
 			w = os.Stdout
 		}
+		c.target = "stdout"
 		return stdouttrace.New(stdouttrace.WithWriter(w), stdouttrace.WithPrettyPrint())
 	case "otlp":
 		return c.newOTLP(ctx)
@@ -145,6 +147,7 @@ func (c *config) newOTLP(ctx context.Context) (sdktrace.SpanExporter, error) {
 	}
 	switch protocol {
 	case "grpc":
+		c.target = "OTLP grpc " + cmp.Or(endpoint, "http://localhost:4317") // the exporter's default
 		var opts []otlptracegrpc.Option
 		if endpoint != "" {
 			opts = append(opts, otlptracegrpc.WithEndpointURL(endpoint))
@@ -158,6 +161,10 @@ func (c *config) newOTLP(ctx context.Context) (sdktrace.SpanExporter, error) {
 		}
 		return e, nil
 	case "http/protobuf":
+		c.target = "OTLP http/protobuf http://localhost:4318/v1/traces" // the exporter's default
+		if endpoint != "" {
+			c.target = "OTLP http/protobuf " + httpTracesURL(endpoint)
+		}
 		var opts []otlptracehttp.Option
 		if endpoint != "" {
 			opts = append(opts, otlptracehttp.WithEndpointURL(httpTracesURL(endpoint)))

@@ -158,6 +158,10 @@ func (t *Tracer) wall(ns int64) time.Time { return time.Unix(0, t.epoch.Load()+n
 // instrumentation (HTTP API server spans) that should share its exporters.
 func (t *Tracer) Provider() trace.TracerProvider { return t.provider }
 
+// ExportTarget says where spans are exported besides the in-memory ring, e.g.
+// "OTLP http/protobuf http://127.0.0.1:4318/v1/traces" or "stdout"; "" when nowhere.
+func (t *Tracer) ExportTarget() string { return t.cfg.target }
+
 // Memory returns the in-memory exporter holding the most recent spans.
 func (t *Tracer) Memory() *Memory { return t.memory }
 

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -162,7 +165,7 @@ first, then the frameworks and the cluster (every task is killed), and a summary
 			}
 			out := cmd.OutOrStdout()
 			base, mbase := d.URL(), d.MarathonURL()
-			printDemoIntro(out, base, mbase, workDir, len(d.Frameworks()))
+			printDemoIntro(out, base, mbase, workDir, len(d.Frameworks()), tr.ExportTarget())
 			stop := func(ctx context.Context) error {
 				stats := d.Stats()
 				apps, appsErr := d.AppStats(ctx)
@@ -217,7 +220,7 @@ first, then the frameworks and the cluster (every task is killed), and a summary
 }
 
 // printDemoIntro prints where to look while the demo runs.
-func printDemoIntro(out io.Writer, base, mbase, workDir string, frameworks int) {
+func printDemoIntro(out io.Writer, base, mbase, workDir string, frameworks int, exportTarget string) {
 	fmt.Fprintf(out, "mesoscope demo: master at %s, 3 agents, %d frameworks; Marathon at %s (work_dir %s)\n\n", base, frameworks, mbase, workDir)
 	for _, ep := range []string{
 		"/master/state-summary               agents, frameworks and task counts (Mesos's JSON)",
@@ -238,7 +241,28 @@ func printDemoIntro(out io.Writer, base, mbase, workDir string, frameworks int) 
 	fmt.Fprintf(out, "  go run ./cmd/mesoscope inspect roles --master %s\n", base)
 	fmt.Fprintf(out, "  go run ./cmd/mesoscope why %s --master %s --marathon %s\n", cluster.DemoAppWaiting, base, mbase)
 	fmt.Fprintf(out, "  go run ./cmd/mesoscope tui --master %s --marathon %s\n", base, mbase)
+	if exportTarget != "" {
+		fmt.Fprintf(out, "\n  spans are also exported: %s\n", exportTarget)
+		if ui := jaegerUI(exportTarget); ui != "" {
+			fmt.Fprintf(out, "  if that is Jaeger: %s/search?service=mesoscope-marathon (and mesoscope-master)\n", ui)
+		}
+	}
 	fmt.Fprintf(out, "\nCtrl-C stops it.\n")
+}
+
+// jaegerUI guesses the Jaeger UI from an OTLP export target on Jaeger's ports (4317
+// gRPC, 4318 HTTP): the same host on 16686, the port Jaeger serves its UI and query
+// API on. "" when the target is not OTLP on those ports.
+func jaegerUI(target string) string {
+	_, endpoint, ok := strings.Cut(strings.TrimPrefix(target, "OTLP "), " ")
+	if !ok || !strings.HasPrefix(target, "OTLP ") {
+		return ""
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Port() != "4317" && u.Port() != "4318") {
+		return ""
+	}
+	return "http://" + net.JoinHostPort(u.Hostname(), "16686")
 }
 
 func printDemoStats(out io.Writer, stats []cluster.FrameworkStats) {

@@ -90,3 +90,19 @@ func TestMountTracer(t *testing.T) {
 		}
 	}
 }
+
+func TestJaegerUI(t *testing.T) {
+	tests := []struct{ target, want string }{
+		{"OTLP http/protobuf http://127.0.0.1:4318/v1/traces", "http://127.0.0.1:16686"},
+		{"OTLP grpc http://localhost:4317", "http://localhost:16686"},
+		{"OTLP grpc http://[::1]:4317", "http://[::1]:16686"},
+		{"OTLP http/protobuf https://collector.example:443/v1/traces", ""},
+		{"stdout", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := jaegerUI(tt.target); got != tt.want {
+			t.Errorf("jaegerUI(%q) = %q, want %q", tt.target, got, tt.want)
+		}
+	}
+}

@@ -99,8 +99,17 @@ func StartLocal(cfg LocalConfig) (*Local, error) {
 		return fail(err)
 	}
 	l.master = m
+	agentCfg := cfg.Agent
+	if len(specs) > 1 && len(agentCfg.Containerizer.Isolation) == 0 {
+		// Automatic isolation: check cgroups once for every agent of this process, so
+		// that the fallback is logged once and not by each agent.
+		if err := containerizer.CheckCgroups(agentCfg.Containerizer); err != nil {
+			logger.Warn("cgroups v2 enforcement unavailable; the agents fall back to posix/cpu,posix/mem with memory polling", "agents", len(specs), "err", err)
+			agentCfg.Containerizer.Isolation = []string{"posix/cpu", "posix/mem"}
+		}
+	}
 	for i, spec := range specs {
-		acfg := cfg.Agent
+		acfg := agentCfg
 		acfg.Master = m.Self()
 		acfg.WorkDir = filepath.Join(cfg.WorkDir, "agent-"+strconv.Itoa(i+1))
 		acfg.Resources = spec.Resources

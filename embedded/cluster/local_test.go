@@ -1,8 +1,14 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"log/slog"
 	"net"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -261,4 +267,90 @@ func startFramework(t *testing.T, l *Local, info mesos.FrameworkInfo) *session {
 	}()
 	s.stop = func() error { cancel(); return <-done }
 	return s
+}
+
+// With automatic isolation on a machine whose cgroups cannot enforce limits, the
+// cluster checks once and its agents use posix isolation: the fallback is logged
+// once, not by each agent.
+func TestLocalClusterLogsCgroupsFallbackOnce(t *testing.T) {
+	var logs syncBuffer
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cgroups := t.TempDir() // a cgroup2 mount with no cpu or memory controller
+	if err := os.WriteFile(filepath.Join(cgroups, "cgroup.controllers"), []byte("hugetlb pids\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := StartLocal(LocalConfig{
+		Listener: ln, WorkDir: t.TempDir(), NumAgents: 3, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		DefaultAgent: AgentSpec{Resources: "cpus:1;mem:128;disk:10;ports:[31000-31001]", Hostname: "localhost"},
+		Agent: agent.Config{RegistrationBackoffFactor: 10 * time.Millisecond,
+			Containerizer: containerizer.Config{Shim: testShim(), CgroupMount: cgroups}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := l.Stop(ctx, true); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	// Every agent registers and so builds its containerizer (Slave::registered).
+	deadline := time.Now().Add(30 * time.Second)
+	for activeAgents(t, l.URL()) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("agents did not register within 30s")
+		}
+		l.Runtime().Settle()
+	}
+	l.Runtime().Settle()
+	if n := strings.Count(logs.String(), "cgroups v2 enforcement unavailable"); n != 1 {
+		t.Errorf("the cgroups fallback was logged %d times, want once:\n%s", n, logs.String())
+	}
+}
+
+// activeAgents reads the number of active agents from /master/state-summary.
+func activeAgents(t *testing.T, base string) int {
+	t.Helper()
+	resp, err := http.Get(base + "/master/state-summary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s struct {
+		Slaves []struct {
+			Active bool `json:"active"`
+		} `json:"slaves"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range s.Slaves {
+		if a.Active {
+			n++
+		}
+	}
+	return n
+}
+
+// syncBuffer is a bytes.Buffer safe for the cluster's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

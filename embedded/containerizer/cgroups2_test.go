@@ -119,6 +119,27 @@ func TestCgroupsFallbackLogsOnce(t *testing.T) {
 	}
 }
 
+// CheckCgroups answers what New would find, without a containerizer.
+func TestCheckCgroups(t *testing.T) {
+	tests := []struct {
+		controllers string
+		wantErr     bool
+	}{
+		{"hugetlb pids", true},
+		{"cpu pids", true},
+		{"cpuset cpu io memory pids", false},
+	}
+	for _, tt := range tests {
+		err := CheckCgroups(Config{CgroupMount: fakeCgroupFS(t, tt.controllers)})
+		if (err != nil) != tt.wantErr {
+			t.Errorf("CheckCgroups(controllers %q) = %v, want error %v", tt.controllers, err, tt.wantErr)
+		}
+	}
+	if err := CheckCgroups(Config{CgroupMount: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "cgroup.controllers") {
+		t.Errorf("CheckCgroups(no hierarchy) = %v, want an error naming cgroup.controllers", err)
+	}
+}
+
 // TestCgroupsRealMachine runs the detection against this machine: if the
 // cgroup2 hierarchy allows enforcement, a memory hog is OOM-killed through
 // it; otherwise the posix fallback is what the rest of the suite tests.

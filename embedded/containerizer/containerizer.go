@@ -1,6 +1,7 @@
 package containerizer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -331,7 +332,10 @@ func (m *Mesos) setupIsolators() error {
 }
 
 func (m *Mesos) detectCgroups() (*cgroup2Hierarchy, error) {
-	mount := m.cfg.CgroupMount
+	return detectCgroups(m.cfg.CgroupMount, m.cfg.CgroupsRoot)
+}
+
+func detectCgroups(mount, root string) (*cgroup2Hierarchy, error) {
 	if mount == "" {
 		info, err := os.ReadFile("/proc/self/mountinfo")
 		if err != nil {
@@ -341,7 +345,19 @@ func (m *Mesos) detectCgroups() (*cgroup2Hierarchy, error) {
 			return nil, err
 		}
 	}
-	return setupCgroup2(mount, m.cfg.CgroupsRoot)
+	return setupCgroup2(mount, cmp.Or(root, DefaultCgroupsRoot))
+}
+
+// CheckCgroups reports whether the cgroups isolators could enforce limits with cfg
+// (CgroupMount, CgroupsRoot): nil when the cgroup2 hierarchy has the cpu and memory
+// controllers and the root cgroup can be set up, else why not. A process that runs
+// several agents checks once and, when it fails, gives them posix isolation, so the
+// fallback is logged once rather than by every agent.
+func CheckCgroups(cfg Config) error {
+	if _, err := detectCgroups(cfg.CgroupMount, cfg.CgroupsRoot); err != nil {
+		return fmt.Errorf("containerizer: cgroups: %w", err)
+	}
+	return nil
 }
 
 // Isolators returns the names of the active isolators, in order.
