@@ -1,6 +1,8 @@
 package master
 
 import (
+	"errors"
+	"io"
 	"maps"
 	"slices"
 	"time"
@@ -294,7 +296,13 @@ func (m *Master) sendEvent(f *framework, e *scheduler.Event) {
 		return
 	}
 	if err := f.stream.send(e); err != nil {
-		m.log.Warn("closing the stream of a framework that does not keep up", "framework_id", f.id, "err", err)
+		if errors.Is(err, io.ErrClosedPipe) {
+			// The framework closed its connection (it stopped, or is failing over):
+			// Mesos notices it the same way, as a disconnection.
+			m.log.Info("the stream of a framework is closed; disconnecting it", "framework_id", f.id)
+		} else {
+			m.log.Warn("closing the stream of a framework that does not keep up", "framework_id", f.id, "err", err)
+		}
 		f.stream.Close()
 		m.disconnect(f)
 		return
