@@ -216,17 +216,25 @@ func TestLocalClusterSpans(t *testing.T) {
 	if n := countNamed(spans, "allocator allocation cycle"); n == 0 {
 		t.Errorf("no allocation cycle span")
 	}
-	offers := 0
+	offers, accepted := 0, 0
 	for _, s := range spans {
 		if s.Name() == "offer" {
 			offers++
 			if p := byID[s.Parent().SpanID().String()]; p == nil || p.Name() != "master offer" {
 				t.Errorf("offer span parent = %v, want the master's offer dispatch", s.Parent().SpanID())
 			}
+			if attr(s, AttrOfferOutcome) == "accepted" {
+				accepted++
+				// The ACCEPT had no filters: its unused resources go back refused for
+				// the default 5 s.
+				if got := attr(s, AttrOfferRefuse); got != "5" {
+					t.Errorf("accepted offer span %s = %q, want 5", AttrOfferRefuse, got)
+				}
+			}
 		}
 	}
-	if offers == 0 {
-		t.Errorf("no offer span")
+	if offers == 0 || accepted == 0 {
+		t.Errorf("offer spans: %d, accepted %d; want an accepted one", offers, accepted)
 	}
 	task := spanNamed(t, spans, "task")
 	if got := attr(task, AttrTaskState); got != "TASK_FINISHED" {

@@ -46,8 +46,10 @@
 //     allocation.drf_order when the allocator gives it); the allocation.decision events
 //     that follow it are its span events, one per framework and role.
 //   - "offer": from offer.created (Master::offer), a child of the dispatch that made the
-//     offer, to offer.closed, with offer.outcome accepted, declined or rescinded, a link
-//     to the dispatch that closed it and an offer.closed event naming it.
+//     offer, to offer.closed, with offer.outcome accepted, declined, rescinded or
+//     timed_out, the filter an ACCEPT or DECLINE set on what it left
+//     (offer.refuse_seconds), a link to the dispatch that closed it and an offer.closed
+//     event naming it.
 //   - "task": from the master's TASK_STAGING (Master::_accept), a child of the dispatch
 //     that handled the ACCEPT, to the master's terminal state (Master::updateTask); every
 //     task.state of the master or an agent is a span event named by the state

@@ -40,7 +40,8 @@ const (
 	AttrContainerFrom   = "mesos.container_state_from"          // the state left
 	AttrContainerTime   = "mesos.container_state_time"          // RFC 3339 time of the move
 	AttrContainerSince  = "mesos.container_state_from_duration" // time spent in the state left
-	AttrOfferOutcome    = "offer.outcome"                       // accepted, declined, rescinded, outstanding
+	AttrOfferOutcome    = "offer.outcome"                       // accepted, declined, rescinded, timed_out, outstanding
+	AttrOfferRefuse     = "offer.refuse_seconds"                // the filter an ACCEPT or DECLINE set on what it left
 	AttrOutstanding     = "mesoscope.outstanding"               // a task or container still open at shutdown
 	AttrAllocationDurMs = "allocation.duration_ms"              // how long the allocation cycle ran
 	AttrAllocationDRF   = "allocation.drf_order"                // the roles in DRF order, when the allocator gives it
@@ -241,6 +242,11 @@ func (l *lifecycles) offerClosed(e *lcEvent) {
 	delete(l.offers, id)
 	at := time.Unix(0, e.ev.time)
 	s.attrs = append(s.attrs, attribute.String(AttrOfferOutcome, e.ev.get(AttrOfferOutcome)))
+	if refuse := e.ev.get(AttrOfferRefuse); refuse != "" {
+		if v, err := strconv.ParseFloat(refuse, 64); err == nil {
+			s.attrs = append(s.attrs, attribute.Float64(AttrOfferRefuse, v))
+		}
+	}
 	s.events = append(s.events, lcSpanEvent{name: EventOfferClosed, at: at, attrs: dispatchAttrs(e)})
 	if e.sampled {
 		s.links = append(s.links, link(e.sc, EventOfferClosed))

@@ -350,7 +350,7 @@ func (c *Core) RecoverResources(fwID, agentID string, rs resources.Resources, fi
 	if filters == nil || fr == nil || !fr.subscribed {
 		return nil, nil
 	}
-	timeout := filters.timeout()
+	timeout := filters.Timeout()
 	if timeout == 0 {
 		return nil, nil
 	}

@@ -22,8 +22,12 @@ type Filters struct {
 // RefuseSeconds returns Filters with refuse_seconds set to s.
 func RefuseSeconds(s float64) *Filters { return &Filters{RefuseSeconds: &s} }
 
-// timeout is the filter duration before the allocation interval floor.
-func (f *Filters) timeout() time.Duration {
+// Timeout is how long these filters refuse an agent's resources, before the
+// allocator's floor of one allocation interval (nil: the default, 5 s).
+func (f *Filters) Timeout() time.Duration {
+	if f == nil {
+		return time.Duration(DefaultRefuseSeconds * float64(time.Second))
+	}
 	s := DefaultRefuseSeconds
 	if f.RefuseSeconds != nil {
 		s = *f.RefuseSeconds

@@ -1,6 +1,9 @@
 package master
 
 import (
+	"strconv"
+
+	"github.com/mesoscope/mesoscope/embedded/allocator"
 	"github.com/mesoscope/mesoscope/embedded/master/readonly"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/observe"
@@ -14,7 +17,9 @@ const (
 	// mesos.framework_id, mesos.agent_id, mesos.role, mesos.resources).
 	EventOfferCreated = "offer.created"
 	// EventOfferClosed: an offer left (mesos.offer_id, mesos.framework_id,
-	// offer.outcome = accepted, declined, rescinded).
+	// offer.outcome = accepted, declined, rescinded or timed_out (--offer_timeout),
+	// and for an ACCEPT or DECLINE offer.refuse_seconds: the filter its unused
+	// resources go back to the allocator with).
 	EventOfferClosed = "offer.closed"
 	// EventTaskState: a task entered a state in the master
 	// (mesos.task_id, mesos.framework_id, mesos.agent_id,
@@ -24,7 +29,7 @@ const (
 
 func (m *Master) observing() bool { return m.rt.Observer() != nil }
 
-func (m *Master) offerEvent(typ string, o *offer, outcome string) {
+func (m *Master) offerEvent(typ string, o *offer, outcome string, filters *allocator.Filters) {
 	if !m.observing() {
 		return
 	}
@@ -36,6 +41,12 @@ func (m *Master) offerEvent(typ string, o *offer, outcome string) {
 		attrs = append(attrs, observe.Attr{Key: "mesos.resources", Value: unallocated(o.resources).String()})
 	} else {
 		attrs = append(attrs, observe.Attr{Key: "offer.outcome", Value: outcome})
+		if filters != nil {
+			// The filter the unused resources go back with (refuse_seconds, before the
+			// allocator's floor of one allocation interval).
+			attrs = append(attrs, observe.Attr{Key: "offer.refuse_seconds",
+				Value: strconv.FormatFloat(filters.Timeout().Seconds(), 'g', -1, 64)})
+		}
 	}
 	m.Event(typ, attrs...)
 }

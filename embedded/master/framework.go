@@ -360,7 +360,7 @@ func (m *Master) removeFramework(f *framework) {
 		f.failoverTimer.Stop()
 	}
 	for _, o := range sortedOffers(f.offers) {
-		m.removeOffer(o, "rescinded")
+		m.removeOffer(o, outcomeRescinded, nil)
 		m.alloc.RecoverResources(f.id, o.agentID, o.resources, nil)
 	}
 	agentsWith := map[string]bool{}

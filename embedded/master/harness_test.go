@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/mesos/recordio"
 	"github.com/mesoscope/mesoscope/embedded/mesos/scheduler"
+	"github.com/mesoscope/mesoscope/embedded/observe"
 	"github.com/mesoscope/mesoscope/embedded/process"
 	"github.com/mesoscope/mesoscope/embedded/resources"
 )
@@ -33,11 +35,17 @@ type testCluster struct {
 
 func newTestCluster(t *testing.T, cfg master.Config) *testCluster {
 	t.Helper()
+	return newObservedCluster(t, cfg, nil)
+}
+
+// newObservedCluster is newTestCluster with an observer on the runtime.
+func newObservedCluster(t *testing.T, cfg master.Config, obs observe.Observer) *testCluster {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := process.New(process.Config{Workers: 2, Listener: ln, Delegate: master.ID})
+	rt, err := process.New(process.Config{Workers: 2, Listener: ln, Delegate: master.ID, Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,4 +386,31 @@ func (c *testCluster) waitDisconnected(frameworkID string) {
 		time.Sleep(time.Millisecond)
 	}
 	c.t.Fatalf("framework %s still connected after its stream closed", frameworkID)
+}
+
+// offerLog records the master's offer.closed events as "outcome refuse_seconds".
+type offerLog struct {
+	mu     sync.Mutex
+	closed []string
+}
+
+func (*offerLog) Needs() observe.Needs                            { return observe.NeedEvents }
+func (*offerLog) DispatchBegin(*observe.Dispatch)                 {}
+func (*offerLog) DispatchEnd(*observe.Dispatch)                   {}
+func (*offerLog) MessageSend(*observe.Dispatch, *observe.Message) {}
+func (l *offerLog) Event(_ *observe.Dispatch, e observe.Event) {
+	if e.Type != master.EventOfferClosed {
+		return
+	}
+	outcome, _ := e.Get("offer.outcome")
+	refuse, _ := e.Get("offer.refuse_seconds")
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = append(l.closed, strings.TrimSpace(outcome+" "+refuse))
+}
+
+func (l *offerLog) get() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.closed)
 }

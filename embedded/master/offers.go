@@ -81,19 +81,28 @@ func (m *Master) newOffer(f *framework, a *agent, ao allocator.Offer) *offer {
 		o.timer = process.Delay(&m.Base, m.cfg.OfferTimeout, m.Self(), "offerTimeout", func() {
 			if m.offers[id] == o {
 				m.log.Info("offer timed out", "offer_id", id, "framework_id", f.id)
-				m.rescindOffer(o, nil)
+				m.rescindOfferAs(o, nil, outcomeTimedOut)
 			}
 		})
 	}
 	m.m.outstandingOffers.Set(float64(len(m.offers)))
-	m.offerEvent(EventOfferCreated, o, "")
+	m.offerEvent(EventOfferCreated, o, "", nil)
 	return o
 }
 
+// How an offer ended, for its offer.closed event (offer.outcome).
+const (
+	outcomeAccepted  = "accepted"
+	outcomeDeclined  = "declined"
+	outcomeRescinded = "rescinded"
+	outcomeTimedOut  = "timed_out" // --offer_timeout: rescinded by the master itself
+)
+
 // removeOffer forgets an offer (Master::removeOffer) without touching the
-// allocator.
-func (m *Master) removeOffer(o *offer, outcome string) {
-	m.offerEvent(EventOfferClosed, o, outcome)
+// allocator. filters are those the resources go back with, if any (an ACCEPT's or
+// a DECLINE's), for the event.
+func (m *Master) removeOffer(o *offer, outcome string, filters *allocator.Filters) {
+	m.offerEvent(EventOfferClosed, o, outcome, filters)
 	if o.timer != nil {
 		o.timer.Stop()
 	}
@@ -112,7 +121,12 @@ func (m *Master) removeOffer(o *offer, outcome string) {
 // resources back to the allocator with filters (none for timeouts and
 // removals).
 func (m *Master) rescindOffer(o *offer, filters *allocator.Filters) {
-	m.removeOffer(o, "rescinded")
+	m.rescindOfferAs(o, filters, outcomeRescinded)
+}
+
+// rescindOfferAs is rescindOffer with the outcome its event reports.
+func (m *Master) rescindOfferAs(o *offer, filters *allocator.Filters, outcome string) {
+	m.removeOffer(o, outcome, filters)
 	if f := m.frameworks[o.frameworkID]; f != nil {
 		f.metrics.offersRescinded.Inc()
 		m.sendEvent(f, &scheduler.Event{Type: scheduler.EventRescind, Rescind: &scheduler.Rescind{OfferID: mesos.OfferID{Value: o.id}}})
@@ -132,7 +146,7 @@ func (m *Master) decline(f *framework, d *scheduler.Decline) {
 			continue
 		}
 		f.metrics.offersDeclined.Inc()
-		m.removeOffer(o, "declined")
+		m.removeOffer(o, outcomeDeclined, filters)
 		m.alloc.RecoverResources(f.id, o.agentID, o.resources, filters)
 	}
 }

@@ -111,7 +111,8 @@ func TestInvalidTasks(t *testing.T) {
 // DECLINE with refuse_seconds keeps the agent from the framework for that
 // long (filters live in the allocator); REVIVE clears them.
 func TestDeclineAndRevive(t *testing.T) {
-	c := newTestCluster(t, master.Config{})
+	log := &offerLog{}
+	c := newObservedCluster(t, master.Config{}, log)
 	c.addAgent("slave(1)", "cpus:2;mem:1024")
 	s := c.subscribe(framework("fw"))
 	c.advance(time.Second)
@@ -119,6 +120,9 @@ func TestDeclineAndRevive(t *testing.T) {
 	s.mustCall(&scheduler.Call{Type: scheduler.CallDecline, Decline: &scheduler.Decline{OfferIDs: []mesos.OfferID{o.ID}, Filters: &mesos.Filters{RefuseSeconds: ptr(30.0)}}})
 	c.advance(10 * time.Second)
 	s.none()
+	if got := log.get(); !slices.Equal(got, []string{"declined 30"}) {
+		t.Errorf("offer.closed events = %q, want [declined 30] (the DECLINE's filter)", got)
+	}
 	s.mustCall(&scheduler.Call{Type: scheduler.CallRevive, Revive: &scheduler.Revive{}})
 	c.advance(time.Second)
 	s.next(scheduler.EventOffers)
@@ -134,7 +138,8 @@ func TestDeclineAndRevive(t *testing.T) {
 
 // --offer_timeout rescinds offers that are neither accepted nor declined.
 func TestOfferTimeout(t *testing.T) {
-	c := newTestCluster(t, master.Config{OfferTimeout: 10 * time.Second})
+	log := &offerLog{}
+	c := newObservedCluster(t, master.Config{OfferTimeout: 10 * time.Second}, log)
 	c.addAgent("slave(1)", "cpus:2;mem:1024")
 	s := c.subscribe(framework("fw"))
 	c.advance(time.Second)
@@ -142,6 +147,9 @@ func TestOfferTimeout(t *testing.T) {
 	c.advance(10 * time.Second)
 	if r := s.next(scheduler.EventRescind).Rescind; r.OfferID != o.ID {
 		t.Errorf("rescinded %s, want %s", r.OfferID.Value, o.ID.Value)
+	}
+	if got := log.get(); !slices.Equal(got, []string{"timed_out"}) {
+		t.Errorf("offer.closed events = %q, want [timed_out] (no filter)", got)
 	}
 	// Rescinded without a filter: offered again at the next cycle.
 	c.advance(time.Second)

@@ -53,12 +53,12 @@ func (m *Master) accept(f *framework, acc *scheduler.Accept) {
 	if len(acc.OfferIDs) == 0 {
 		invalid = "No offers specified"
 	}
+	filters := allocatorFilters(acc.Filters)
 	for _, o := range used {
 		f.metrics.offersAccepted.Inc()
-		m.removeOffer(o, "accepted")
+		m.removeOffer(o, outcomeAccepted, filters)
 		offered.Add(o.resources)
 	}
-	filters := allocatorFilters(acc.Filters)
 	if invalid != "" {
 		for _, o := range used {
 			m.alloc.RecoverResources(f.id, o.agentID, o.resources, nil)
