@@ -326,11 +326,28 @@ func TestSourcesTable(t *testing.T) {
 			t.Errorf("source %q: %s defines no %s", key, src.Path, fn)
 		}
 	}
-	if got, ok := lookupSource("slave(3)", observe.KindMessage, "mesos.internal.PingSlaveMessage"); !ok || got.Function != "Slave::ping" {
-		t.Errorf("lookupSource(slave(3), PingSlaveMessage) = %v, %v; want Slave::ping", got, ok)
+	lookups := []struct {
+		process string
+		kind    observe.Kind
+		name    string
+		want    string // "" when the table must not know it
+	}{
+		{"slave(3)", observe.KindMessage, "mesos.internal.PingSlaveMessage", "Slave::ping"},
+		{"metrics", observe.KindHTTP, "GET /metrics/snapshot", "MetricsProcess::_snapshot"},
+		{"master", observe.KindHTTP, "POST /api/v1/scheduler", "Master::Http::scheduler"},
+		{"master", observe.KindHTTP, "GET /master/state", "Master::Http::state"},
+		{"master", observe.KindHTTP, "GET /master/state-summary", "Master::Http::stateSummary"},
+		{"slave(1)", observe.KindHTTP, "GET /slave(1)/state", "Http::state"},
+		{"files", observe.KindHTTP, "GET /files/browse", "FilesProcess::browse"},
+		{"master", observe.KindHTTP, "GET /master/statex", ""},
+		{"master", observe.KindHTTP, "GET /masterx/state", ""},
+		{"allocator", observe.KindDispatch, "initialize", "HierarchicalAllocatorProcess::initialize"},
 	}
-	if got, ok := lookupSource("metrics", observe.KindHTTP, "GET /metrics/snapshot"); !ok || got.Function != "MetricsProcess::_snapshot" {
-		t.Errorf("lookupSource(metrics, GET /metrics/snapshot) = %v, %v; want MetricsProcess::_snapshot", got, ok)
+	for _, tt := range lookups {
+		got, ok := lookupSource(tt.process, tt.kind, tt.name)
+		if ok != (tt.want != "") || got.Function != tt.want {
+			t.Errorf("lookupSource(%s, %s, %q) = %q, %v; want %q", tt.process, tt.kind, tt.name, got.Function, ok, tt.want)
+		}
 	}
 }
 

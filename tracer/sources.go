@@ -1,6 +1,10 @@
 package tracer
 
-import "github.com/mesoscope/mesoscope/embedded/observe"
+import (
+	"strings"
+
+	"github.com/mesoscope/mesoscope/embedded/observe"
+)
 
 // Source is the Mesos 1.11.0 function an event models: the span attributes
 // mesos.source.path and mesos.source.function.
@@ -44,6 +48,8 @@ var sources = map[sourceKey]Source{
 	{"slave-observer", observe.KindDispatch, "timeout"}:          {masterCpp, "SlaveObserver::timeout"},  // master.cpp:213 delay(..., &SlaveObserver::timeout)
 	{"master", observe.KindDispatch, "markUnreachable"}:          {masterCpp, "Master::markUnreachable"}, // master.cpp:8559
 	{"slave-observer", observe.KindExited, ""}:                   {libprocessCpp, "ProcessBase::consume(ExitedEvent&&)"},
+	{"master", observe.KindExited, ""}:                           {masterCpp, "Master::exited"},                             // :1287 Master::exited(const UPID&)
+	{"", observe.KindTerminate, ""}:                              {libprocessCpp, "ProcessBase::consume(TerminateEvent&&)"}, // :3895, any process
 
 	// The allocator process (hierarchical.cpp HierarchicalAllocatorProcess), by the
 	// dispatch names embedded/allocator uses.
@@ -142,6 +148,25 @@ var sources = map[sourceKey]Source{
 	{"mesos-containerizer", observe.KindDispatch, "transition"}: {containerizerCpp, "MesosContainerizerProcess::transition"}, // :3405
 	{"mesos-containerizer", observe.KindDispatch, "terminated"}: {containerizerCpp, "MesosContainerizerProcess::reaped"},     // :3246
 
+	// initialize(), which the runtime runs as a process's first dispatch
+	// (ProcessBase::initialize overridden by each process).
+	{"master", observe.KindDispatch, "initialize"}:         {masterCpp, "Master::initialize"},                             // :448
+	{"slave", observe.KindDispatch, "initialize"}:          {slaveCpp, "Slave::initialize"},                               // :279
+	{"allocator", observe.KindDispatch, "initialize"}:      {hierarchicalCpp, "HierarchicalAllocatorProcess::initialize"}, // :621
+	{"files", observe.KindDispatch, "initialize"}:          {filesCpp, "FilesProcess::initialize"},                        // :223
+	{"slave-observer", observe.KindDispatch, "initialize"}: {masterCpp, "SlaveObserver::initialize"},                      // :201 (in class SlaveObserver)
+
+	// Heartbeats to a scheduler's event stream (the master keeps one
+	// ResponseHeartbeater per HTTP framework), the agent's health checks of
+	// tasks (it plays the executor's checker), and the sandbox attach the agent
+	// asks the files process for (Files::attach, a dispatch in Mesos).
+	{"master", observe.KindDispatch, "heartbeat"}:            {"src/common/heartbeater.hpp", "ResponseHeartbeaterProcess::heartbeat"}, // :74
+	{"slave", observe.KindDispatch, "healthCheck"}:           {"src/checks/checker_process.cpp", "CheckerProcess::performCheck"},      // :284
+	{"slave", observe.KindDispatch, "healthCheckResult"}:     {"src/checks/health_checker.cpp", "HealthChecker::processCheckResult"},  // :269
+	{"files", observe.KindMessage, "mesoscope.files.Attach"}: {filesCpp, "FilesProcess::attach"},                                      // :280
+	{"files", observe.KindMessage, "mesoscope.files.Detach"}: {filesCpp, "FilesProcess::detach"},                                      // :322
+	{"slave", observe.KindDispatch, "shutdown"}:              {slaveCpp, "Slave::shutdown"},                                           // :1029, Agent.Stop
+
 	// libprocess's built-in processes (HTTP routes).
 	{"__processes__", observe.KindHTTP, "/__processes__"}: {libprocessCpp, "ProcessManager::__processes__"},                             // :3438
 	{"metrics", observe.KindHTTP, "/metrics/snapshot"}:    {"3rdparty/libprocess/src/metrics/metrics.cpp", "MetricsProcess::_snapshot"}, // :191
@@ -149,15 +174,27 @@ var sources = map[sourceKey]Source{
 }
 
 // lookupSource returns the Mesos function the event models, if the table knows it.
-// process is the full process id; HTTP names may carry the method ("GET /help").
+// process is the full process id; HTTP names may carry the method ("GET /help"), and
+// their path the process id ("/slave(1)/state" is the table's "/state" of a slave).
 func lookupSource(process string, kind observe.Kind, name string) (Source, bool) {
 	pk := processKind(process)
 	switch kind {
 	case observe.KindHTTP:
 		name = httpPath(name)
+		if s, ok := lookupKey(pk, kind, name); ok {
+			return s, true
+		}
+		if rest, ok := strings.CutPrefix(name, "/"+process); ok && (rest == "" || rest[0] == '/') {
+			name = rest
+		}
 	case observe.KindExited, observe.KindTerminate:
 		name = ""
 	}
+	return lookupKey(pk, kind, name)
+}
+
+// lookupKey looks name up for the process kind, then for any process.
+func lookupKey(pk string, kind observe.Kind, name string) (Source, bool) {
 	if s, ok := sources[sourceKey{pk, kind, name}]; ok {
 		return s, true
 	}
