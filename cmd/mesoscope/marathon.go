@@ -112,13 +112,19 @@ survive a restart, which fails over to the same framework.
 				fmt.Fprintf(cmd.OutOrStdout(), "  %s%s\n", base, ep)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "\n  mesoscope why /APP --marathon %s --master %s\n\nCtrl-C stops it (the tasks keep running for --failover_timeout).\n", base, masterAddr)
-			return waitAndStop(cmd.Context(), duration, func(ctx context.Context) error {
+			// Like Marathon, it exits when its scheduler stops on its own (the master
+			// removed the framework, or refused it), with the reason.
+			err = waitAndStopUnless(cmd.Context(), duration, m.Failed(), func(ctx context.Context) error {
 				err := m.Stop(ctx)
 				if terr := tr.Shutdown(ctx); err == nil {
 					err = terr
 				}
 				return err
 			})
+			if merr := m.Err(); merr != nil {
+				return fmt.Errorf("marathon: the scheduler stopped: %w", merr)
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()

@@ -125,7 +125,11 @@ func appFromFields(fields map[string]json.RawMessage) (*App, error) {
 		if !ok || string(bytes.TrimSpace(raw)) == "null" {
 			return false
 		}
-		if err := json.Unmarshal(raw, dst); err != nil {
+		// Strict: a member of a nested object this scheduler does not know
+		// ("portDefinitions": [{"hostPort": ...}]) is a 422, never dropped.
+		d := json.NewDecoder(bytes.NewReader(raw))
+		d.DisallowUnknownFields()
+		if err := d.Decode(dst); err != nil {
 			v.add("/"+key, "%s", typeError(err))
 			return false
 		}
@@ -197,10 +201,15 @@ func newDefaultApp() *App {
 
 // typeError turns a json type error into Marathon-like words.
 func typeError(err error) string {
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return "unknown field " + f + ": not supported by this scheduler"
+	}
 	var te *json.UnmarshalTypeError
 	if ok := asTypeError(err, &te); ok {
 		want := te.Type.String()
 		switch {
+		case strings.Contains(want, "int") && strings.HasPrefix(te.Value, "number"):
+			return fmt.Sprintf("expected an integer, got %s", te.Value)
 		case strings.Contains(want, "float"), strings.Contains(want, "int"):
 			want = "number"
 		case strings.HasPrefix(want, "[]"):
@@ -394,8 +403,10 @@ func decodeHealthCheck(raw map[string]json.RawMessage) (HealthCheck, []string) {
 		case "protocol":
 		case "command":
 			var c commandJSON
-			if err := json.Unmarshal(raw[k], &c); err != nil {
-				errs = append(errs, "command: expected {\"value\": string}")
+			d := json.NewDecoder(bytes.NewReader(raw[k]))
+			d.DisallowUnknownFields()
+			if err := d.Decode(&c); err != nil {
+				errs = append(errs, "command: expected {\"value\": string}: "+typeError(err))
 			}
 			h.Command = c.Value
 		case "ignoreHttp1xx", "path", "portIndex", "port", "ipProtocol":

@@ -146,6 +146,11 @@ func TestValidate(t *testing.T) {
 		{`{"id": "/a", "cmd": "x", "healthChecks": [{"protocol": "HTTP", "path": "/"}]}`, []string{"/healthChecks(0)"}},
 		{`{"id": "/a", "cmd": "x", "healthChecks": [{"protocol": "COMMAND"}]}`, []string{"/healthChecks(0)"}},
 		{`{"id": "/a", "cmd": "x", "ports": [1], "portDefinitions": []}`, []string{"/ports"}},
+		// Members of nested objects are checked too, never dropped.
+		{`{"id": "/a", "cmd": "x", "portDefinitions": [{"port": 0, "hostPort": 31005}]}`, []string{"/portDefinitions"}},
+		{`{"id": "/a", "cmd": "x", "fetch": [{"uri": "http://x/y", "outputFile": "z"}]}`, []string{"/fetch"}},
+		{`{"id": "/a", "cmd": "x", "upgradeStrategy": {"minimumHealthCapacity": 0.5, "foo": 1}}`, []string{"/upgradeStrategy"}},
+		{`{"id": "/a", "cmd": "x", "gpus": 1.5}`, []string{"/gpus"}},
 	}
 	for _, tt := range tests {
 		_, err := DecodeApp([]byte(tt.json))
@@ -185,5 +190,19 @@ func TestMergeApp(t *testing.T) {
 	}
 	if _, err := mergeApp(base, []byte(`{"container": {"type": "DOCKER"}}`)); err == nil {
 		t.Errorf("mergeApp(container) = nil error, want 422")
+	}
+}
+
+// A nested member this scheduler does not know is named in the 422.
+func TestDecodeNestedUnknownNamed(t *testing.T) {
+	tests := []struct{ json, want string }{
+		{`{"id": "/a", "cmd": "x", "portDefinitions": [{"port": 0, "hostPort": 31005}]}`, `unknown field "hostPort"`},
+		{`{"id": "/a", "cmd": "x", "gpus": 1.5}`, "expected an integer, got number 1.5"},
+	}
+	for _, tt := range tests {
+		_, err := DecodeApp([]byte(tt.json))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("DecodeApp(%s) error = %v, want it to say %s", tt.json, err, tt.want)
+		}
 	}
 }

@@ -24,8 +24,9 @@ var (
 	ErrTaskNotFound = errors.New("marathon: task does not exist")
 	// ErrDeploymentNotFound: 404 for an unknown deployment id.
 	ErrDeploymentNotFound = errors.New("marathon: deployment does not exist")
-	// ErrNoDelay: 404 from DELETE /v2/queue/{app}/delay without a delay.
-	ErrNoDelay = errors.New("marathon: no launch delay")
+	// ErrNoDelay: 404 from DELETE /v2/queue/{app}/delay for an app that is not
+	// in the launch queue (a *notQueuedError).
+	ErrNoDelay = errors.New("marathon: not in the launch queue")
 )
 
 // ConflictError is a change to an app that a running deployment holds
@@ -449,3 +450,12 @@ func (c *core) subscribedTo(now time.Time, frameworkID string) {
 
 // disconnected handles the end of a subscription.
 func (c *core) disconnected() { c.subscribed = false }
+
+// notQueuedError is ErrNoDelay for one app; the REST API answers it with
+// Marathon's "Application /x not found in tasks queue.".
+type notQueuedError struct{ app string }
+
+func (e *notQueuedError) Error() string {
+	return "marathon: app " + e.app + " is not in the launch queue"
+}
+func (e *notQueuedError) Is(target error) bool { return target == ErrNoDelay }

@@ -207,14 +207,21 @@ func (c *core) killTasks(now time.Time, appID string, taskIDs []string, host str
 	return victims, nil, nil
 }
 
-// resetDelay removes an app's launch delay (DELETE /v2/queue/{id}/delay).
+// resetDelay removes an app's launch delay (DELETE /v2/queue/{id}/delay). As
+// Marathon's QueueResource.resetDelay, any app in the launch queue (instances
+// to launch, or a delay) gets 204 whether or not it is delayed; any other, or
+// an unknown one, gets 404 "Application /x not found in tasks queue.".
 func (c *core) resetDelay(now time.Time, appID string) error {
 	app := c.apps[appID]
-	if app == nil || c.deleted[appID] {
-		return fmt.Errorf("%w: app '%s'", ErrAppNotFound, appID)
+	var delayed bool
+	if app != nil && !c.deleted[appID] {
+		_, delayed = c.limiter.Delay(app)
 	}
-	if _, ok := c.limiter.Delay(app); !ok {
-		return fmt.Errorf("%w: app '%s'", ErrNoDelay, appID)
+	if app == nil || c.deleted[appID] || !delayed && c.schedN[appID] == 0 {
+		return &notQueuedError{app: appID}
+	}
+	if !delayed {
+		return nil
 	}
 	c.limiter.ResetDelay(app)
 	c.rev.bump(c.roleOf(app))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -254,8 +255,13 @@ func TestCoreBackoff(t *testing.T) {
 	if !h.c.queueView(h.now, false).Queue[0].Delay.Overdue {
 		t.Errorf("delay still there after resetDelay")
 	}
-	if err := h.c.resetDelay(h.now, "/crash"); !errors.Is(err, ErrNoDelay) {
-		t.Errorf("resetDelay() without delay = %v, want ErrNoDelay", err)
+	// Still queued (its instance waits for an offer): 204 without a delay, as in
+	// Marathon; an app that is not in the queue gets the 404.
+	if err := h.c.resetDelay(h.now, "/crash"); err != nil {
+		t.Errorf("resetDelay() of a queued app without delay = %v, want nil (204)", err)
+	}
+	if err := h.c.resetDelay(h.now, "/unknown"); !errors.Is(err, ErrNoDelay) || !strings.Contains(err.Error(), "/unknown") {
+		t.Errorf("resetDelay(unknown app) = %v, want ErrNoDelay naming the app", err)
 	}
 }
 

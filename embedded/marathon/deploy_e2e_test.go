@@ -177,7 +177,15 @@ func TestBackoffAfterFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(10*time.Second, "delay reset", func() (bool, string) {
+	e.eventually(30*time.Second, "delay reset", func() (bool, string) {
+		// Reset a delay that has at least two seconds to run, so that the launch
+		// below can only come from the reset.
+		if q := e.queue(); len(q.Queue) != 1 || q.Queue[0].Delay.Overdue || q.Queue[0].Delay.TimeLeftSeconds < 2 {
+			return false, fmt.Sprintf("no delay of 2s or more now: %+v", q.Queue)
+		}
+		if before, err = e.m.Stats(context.Background()); err != nil {
+			return false, err.Error()
+		}
 		code, body := e.call("DELETE", "/v2/queue/crash/delay", nil, nil)
 		return code == 204, fmt.Sprintf("%d %s", code, body)
 	})

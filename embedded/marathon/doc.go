@@ -86,9 +86,16 @@
 //     readiness checks, persistent volumes, resident tasks, HTTP/TCP
 //     health checks or event stream (/v2/events): they are refused (422)
 //     or not served. Only COMMAND health checks are supported, and they
-//     run in Mesos (TaskInfo.health_check); mesoscope's agent does not
-//     run health checks yet, so an app with health checks never becomes
-//     healthy on it and its deployments wait.
+//     run in Mesos (TaskInfo.health_check): mesoscope's agent runs them and
+//     reports the task's health in its status updates (tasksHealthy,
+//     healthCheckResults), and deployments wait for health as Marathon's do.
+//   - Resident tasks are not supported, so the NoCorrespondingReservationFound
+//     step of the decline funnel never declines; AgentMaintenance declines
+//     only offers with an unavailability, which the embedded master does not
+//     set (no maintenance schedules).
+//   - When the master removes the framework, the scheduler stops (Failed, Err)
+//     and forgets the framework id, as Marathon commits suicide; `mesoscope
+//     marathon` then exits with the reason.
 //   - The framework is not PARTITION_AWARE: unreachable agents' tasks come
 //     back as TASK_LOST and are replaced at once (Marathon's default
 //     unreachableStrategy does the same after 0 s).

@@ -1,13 +1,17 @@
 package marathon_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +19,7 @@ import (
 	"github.com/mesoscope/mesoscope/embedded/marathon"
 	"github.com/mesoscope/mesoscope/embedded/master"
 	"github.com/mesoscope/mesoscope/embedded/process"
+	"github.com/mesoscope/mesoscope/embedded/schedclient"
 )
 
 func taskIDs(a appState) []string {
@@ -171,5 +176,42 @@ func TestMasterRestartReconcile(t *testing.T) {
 	}
 	if s, _ := e.m.Stats(context.Background()); s.TasksLaunched != s0.TasksLaunched {
 		t.Errorf("launched %d tasks after the master restart, want none", s.TasksLaunched-s0.TasksLaunched)
+	}
+}
+
+// When the master removes the framework (an operator's TEARDOWN), the scheduler stops
+// on its own, says why, and forgets the framework id, as Marathon does before it
+// exits; the next start registers a new framework.
+func TestFrameworkRemovedStopsScheduler(t *testing.T) {
+	store := &marathon.MemStore{}
+	e := startE2E(t, plainAgents(1), master.Config{}, marathon.Config{Store: store})
+	e.eventually(30*time.Second, "subscribed", func() (bool, string) {
+		return e.m.FrameworkID() != "", "no framework id yet"
+	})
+	fw := e.m.FrameworkID()
+	body := `{"type": "TEARDOWN", "teardown": {"framework_id": {"value": "` + fw + `"}}}`
+	resp, err := http.Post(e.local.URL()+"/api/v1", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("TEARDOWN = %s, want 200", resp.Status)
+	}
+	select {
+	case <-e.m.Failed():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the scheduler still runs 30s after its framework was removed")
+	}
+	var me *schedclient.MasterError
+	if err := e.m.Err(); !errors.As(err, &me) || me.Message != "Framework has been removed" {
+		t.Errorf("Err() = %v, want the master's ERROR Framework has been removed", err)
+	}
+	data, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte(fw)) {
+		t.Errorf("the saved state still names the removed framework %s: %s", fw, data)
 	}
 }

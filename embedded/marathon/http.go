@@ -118,6 +118,7 @@ func writeError(w http.ResponseWriter, err error) {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	var mbe *http.MaxBytesError
+	var nq *notQueuedError
 	switch {
 	case errors.As(err, &ve):
 		writeJSON(w, http.StatusUnprocessableEntity, message{Message: "Object is not valid", Details: ve.Details})
@@ -129,7 +130,9 @@ func writeError(w http.ResponseWriter, err error) {
 		writeJSON(w, http.StatusConflict, message{Message: fmt.Sprintf(
 			"App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/%s'.",
 			strings.Join(ce.Deployments, ",")), Deployments: ds})
-	case errors.Is(err, ErrAppNotFound), errors.Is(err, ErrTaskNotFound), errors.Is(err, ErrDeploymentNotFound), errors.Is(err, ErrNoDelay):
+	case errors.As(err, &nq):
+		writeJSON(w, http.StatusNotFound, message{Message: "Application " + nq.app + " not found in tasks queue."})
+	case errors.Is(err, ErrAppNotFound), errors.Is(err, ErrTaskNotFound), errors.Is(err, ErrDeploymentNotFound):
 		writeJSON(w, http.StatusNotFound, message{Message: strings.TrimPrefix(err.Error(), "marathon: ")})
 	case errors.Is(err, ErrAppExists):
 		writeJSON(w, http.StatusConflict, message{Message: strings.TrimPrefix(err.Error(), "marathon: ")})

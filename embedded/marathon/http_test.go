@@ -63,7 +63,7 @@ func TestRESTErrors(t *testing.T) {
 		{"DELETE", "/v2/apps/nope", "", 404, "does not exist"},
 		{"POST", "/v2/apps/nope/restart", "", 404, "does not exist"},
 		{"DELETE", "/v2/deployments/nope", "", 404, "does not exist"},
-		{"DELETE", "/v2/queue/nope/delay", "", 404, "does not exist"},
+		{"DELETE", "/v2/queue/nope/delay", "", 404, `"Application /nope not found in tasks queue."`},
 		{"POST", "/v2/apps/x/tasks", "", 405, "not allowed"},
 		{"GET", "/v2/queue/nope", "", 404, "not found"},
 		{"POST", "/v2/tasks/delete", `{"ids": ["nope.1"]}`, 404, "does not exist"},

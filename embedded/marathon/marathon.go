@@ -75,6 +75,7 @@ type Marathon struct {
 	wg       sync.WaitGroup
 	fwID     string
 	runErr   error
+	failed   chan struct{} // closed when the scheduler stops on its own (runErr)
 	loopDone chan struct{}
 }
 
@@ -107,6 +108,7 @@ func New(cfg Config) (*Marathon, error) {
 		events: make(chan *scheduler.Event), reqs: make(chan func(time.Time)), wake: make(chan struct{}, 1),
 		calls: newCallQueue(pending), offers: newCallQueue(pending), ctrl: newCallQueue(pending), pending: pending,
 		loopDone: make(chan struct{}),
+		failed:   make(chan struct{}),
 	}
 	return m, nil
 }
@@ -191,9 +193,19 @@ func (m *Marathon) Start(ctx context.Context) error {
 		err := client.Run(runCtx, m.handle)
 		if err != nil && !errors.Is(err, context.Canceled) {
 			m.log.Error("scheduler stopped", keyErr, err)
+			var me *schedclient.MasterError
+			if errors.As(err, &me) && me.Message == frameworkRemoved {
+				// MarathonSchedulerDriver's error callback: a removed framework id
+				// is forgotten, so that the next start registers a new framework.
+				_ = m.do(runCtx, func(c *core, now time.Time) {
+					c.frameworkID, c.dirty = "", true
+					m.save(now)
+				})
+			}
 			m.mu.Lock()
 			m.runErr = err
 			m.mu.Unlock()
+			close(m.failed)
 		}
 	})
 	if ln := m.cfg.HTTPListener; ln != nil {
@@ -240,6 +252,17 @@ func (m *Marathon) Stop(ctx context.Context) error {
 	}
 	return nil
 }
+
+// frameworkRemoved is the master's ERROR for a framework it tore down or
+// removed (Master::subscribe, "Framework has been removed").
+const frameworkRemoved = "Framework has been removed"
+
+// Failed is closed when the scheduler stops on its own (Err says why: the
+// master removed the framework, or refused the subscription). Marathon then
+// has nothing to schedule with and exits ("Committing suicide!"), and so does
+// `mesoscope marathon`; when the framework was removed its id is forgotten
+// first, so the next start registers a new framework.
+func (m *Marathon) Failed() <-chan struct{} { return m.failed }
 
 // Err returns why the scheduler stopped on its own (e.g. the master
 // refused it), or nil.

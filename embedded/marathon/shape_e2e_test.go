@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,7 @@ type shape struct {
 // freeForm are objects whose keys are data (environment, labels).
 var freeForm = map[string]bool{
 	".app.env": true, ".app.labels": true, ".app.portDefinitions[].labels": true, ".queue[].app.env": true, ".queue[].app.labels": true,
+	".apps[].env": true, ".apps[].labels": true, ".apps[].portDefinitions[].labels": true,
 }
 
 // union merges the shapes of two JSON values (objects key by key).
@@ -182,6 +184,31 @@ func TestJSONShapesMatchMarathon(t *testing.T) {
 	taskMissing := map[string]string{".app.tasks[].region": "written when the agent has a fault domain", ".app.tasks[].zone": "as region"}
 	maps.Copy(unsupported, taskMissing)
 	s.compare("", got, app)
+
+	// GET /v2/apps lists the same apps without their tasks (no embed), as Marathon's
+	// AppsResource.index does: each item has the shape of /v2/apps/{id}'s app.
+	list, ok := decode("/v2/apps").(map[string]any)["apps"].([]any)
+	if !ok || len(list) == 0 {
+		t.Fatalf("GET /v2/apps = %v, want {\"apps\": [...]} with the deployed app", list)
+	}
+	listFixture := maps.Clone(app["app"].(map[string]any))
+	delete(listFixture, "tasks")
+	listMissing, listExtra := map[string]string{}, map[string]string{}
+	for k, v := range unsupported {
+		if k != ".app.tasks" && !strings.HasPrefix(k, ".app.tasks[") {
+			listMissing[strings.Replace(k, ".app.", ".apps[].", 1)] = v
+		}
+	}
+	for k, v := range appExtra {
+		if k != ".app.tasks" && !strings.HasPrefix(k, ".app.tasks[") {
+			listExtra[strings.Replace(k, ".app.", ".apps[].", 1)] = v
+		}
+	}
+	// The test's other apps leave these unset, and unset they are not written.
+	listMissing[".apps[].acceptedResourceRoles"] = "written when set"
+	listMissing[".apps[].taskKillGracePeriodSeconds"] = "written when set"
+	s = &shape{t: t, extra: listExtra, missing: listMissing, seen: map[string]bool{}}
+	s.compare("", map[string]any{"apps": list}, map[string]any{"apps": []any{listFixture}})
 
 	s = &shape{t: t, missing: map[string]string{".tasks[].region": "no fault domain", ".tasks[].zone": "no fault domain"},
 		extra: map[string]string{".tasks[].healthCheckResults": "EnrichedTask"}, seen: map[string]bool{}}
