@@ -61,6 +61,9 @@ const (
 	CauseOfferFilters      = "offer_filters"
 	CauseDRF               = "drf_order"
 	CauseShouldGetOffers   = "should_get_offers"
+	// CauseNoMarathon says an app was explained without Marathon's launch queue:
+	// its demand is not known, so the Mesos half tests a stand-in.
+	CauseNoMarathon = "marathon_not_read"
 	// CausePartial says the answer covers part of the subject (an exact role
 	// explanation asks about at most maxExactRoleFrameworks frameworks).
 	CausePartial = "partial_answer"
@@ -838,6 +841,9 @@ func explainApp(ix *Index, q Query, queue []MarathonQueueItem) (*Explanation, er
 		d := item.App.Demand()
 		demand = &d
 	}
+	if queue == nil && demand == nil {
+		e.cause(CauseNoMarathon, SourceBestEffort, "Marathon's launch queue was not read, so the app's demand is unknown: the agents below are tested with the master's min allocatable resources, not what %s needs (give Marathon's URL with --marathon, or the demand with --demand)", appID)
+	}
 	if inQueue {
 		e.Sources = append(e.Sources, SourceMarathon)
 		addMarathon(e, item)
@@ -946,7 +952,7 @@ func funnelPhrase(reason string) string {
 
 // causeOrder ranks the causes: the first that applies writes the summary.
 var causeOrder = [...]string{
-	CauseNotFound, CauseCompleted, CauseInactive, CauseMarathonDelayed, CauseSuppressed,
+	CauseNotFound, CauseCompleted, CauseNoMarathon, CauseInactive, CauseMarathonDelayed, CauseSuppressed,
 	CauseNoAgents, CauseQuotaLimit, CauseMarathonDeclined, CauseDeclining, CauseRole, CauseGPUFiltered,
 	CauseConstraints, CauseReservedElsewhere, CausePorts, CauseInsufficient,
 	CauseDisconnected, CauseOfferFilters, CauseHoldsOffers, CauseDRF,
@@ -1000,6 +1006,8 @@ func (e *Explanation) summarize() {
 		}
 	case CauseMarathonNoOffers:
 		e.Summary = fmt.Sprintf("%s is waiting because Mesos is not offering Marathon anything for it; %s.", subject, top.Text)
+	case CauseNoMarathon:
+		e.Summary = fmt.Sprintf("%s: only the master's side is known; Marathon's launch queue was not read, so the app's demand and the offers Marathon declined are unknown (give its URL with --marathon).", subject)
 	default:
 		e.Summary = fmt.Sprintf("%s is waiting because %s.", subject, top.Text)
 	}

@@ -433,6 +433,29 @@ func TestExplainRoleExact(t *testing.T) {
 	}
 }
 
+// An app explained without Marathon's queue says so first: its demand is unknown.
+func TestExplainAppWithoutMarathon(t *testing.T) {
+	snap := testSnapshot([]Agent{testAgent(t, "S1", "a1", "cpus:4;mem:4096", "")},
+		[]Framework{{ID: "F1", Name: "marathon", Roles: []string{"web"}, Active: true, Connected: true}}, nil, nil)
+	e, err := Explain(snap, Query{App: "/big"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Causes[0].Code != CauseNoMarathon || !strings.Contains(e.Summary, "Marathon's launch queue was not read") {
+		t.Errorf("Explain(app, no queue) = %q (top cause %s), want it to say Marathon was not read first", e.Summary, e.Causes[0].Code)
+	}
+	// With a demand given, the Mesos half has what it needs.
+	e, err = Explain(snap, Query{App: "/big", Demand: demand(t, "cpus:8")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range e.Causes {
+		if c.Code == CauseNoMarathon {
+			t.Errorf("Explain(app, demand given) has cause %s: %s", c.Code, c.Text)
+		}
+	}
+}
+
 func TestExplainEmptyQuery(t *testing.T) {
 	if _, err := Explain(testSnapshot(nil, nil, nil, nil), Query{}, nil); err == nil {
 		t.Errorf("Explain(empty query) error = nil, want one")

@@ -345,7 +345,9 @@ func containerTimelines(spans []span) map[string]*containerTimeline {
 				continue
 			}
 			at := e.Time
-			if v := e.Attrs["at"]; v != "" {
+			// The containerizer's names (embedded/containerizer recordTransition),
+			// then the short ones older captures used.
+			if v := firstAttr(e.Attrs, "mesos.container_state_time", "at"); v != "" {
 				if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 					at = t.UTC()
 				}
@@ -358,7 +360,7 @@ func containerTimelines(spans []span) map[string]*containerTimeline {
 				}
 				c := get(id)
 				if from := firstAttr(e.Attrs, "mesos.container_state_from", "from"); isContainerState(from) {
-					since, _ := time.ParseDuration(e.Attrs["since"])
+					since, _ := time.ParseDuration(firstAttr(e.Attrs, "mesos.container_state_from_duration", "since"))
 					c.steps = append(c.steps, stateStep{state: from, at: at.Add(-since)})
 				}
 				c.steps = append(c.steps, stateStep{state: to, at: at})

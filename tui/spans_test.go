@@ -221,3 +221,28 @@ func TestMergeTimelines(t *testing.T) {
 		t.Errorf("both's steps = %v, want %v", states, want)
 	}
 }
+
+// The containerizer's own attribute names (recordTransition): the state left is dated
+// by mesos.container_state_time minus mesos.container_state_from_duration, so a
+// container's timeline runs in order even when one read sees only its last moves.
+func TestContainerTimelinesContainerizerAttributes(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	move := func(from, to string, at, since time.Duration) spanEvent {
+		return spanEvent{Name: "container.state", Time: t0.Add(at + time.Millisecond), Attrs: map[string]string{
+			"mesos.container_id": "c1", "mesos.container_state_from": from, "mesos.container_state": to,
+			"mesos.container_state_time":          t0.Add(at).Format(time.RFC3339Nano),
+			"mesos.container_state_from_duration": since.String(),
+		}}
+	}
+	read := containerTimelines([]span{{TraceID: "t", SpanID: "1", Events: []spanEvent{
+		move("RUNNING", "DESTROYING", 500*time.Millisecond, 480*time.Millisecond),
+	}}})
+	c := read["c1"]
+	var got []string
+	for _, s := range c.steps {
+		got = append(got, s.state+"@"+s.at.Sub(t0).String())
+	}
+	if want := []string{"RUNNING@20ms", "DESTROYING@500ms"}; !cmp.Equal(got, want) {
+		t.Errorf("steps = %v, want %v", got, want)
+	}
+}

@@ -157,6 +157,9 @@ func testInspectCommandsLive(t *testing.T, env inspectEnv) {
 		// Marathon's /v2/info names its framework: none is "marathon" here.
 		{[]string{"why", "/web/toobig", "--marathon", env.marathon}, []string{"App /web/toobig is waiting", "role web", "InsufficientCpus"}, []string{"no framework named"}},
 		{[]string{"why", "/bigmem", "--marathon", env.batch}, []string{"App /bigmem is waiting", "scarce resources (GPUs)"}, []string{"no framework named"}},
+		// Without --marathon, the Marathon that queues the app is found through its
+		// framework's webui_url (of two).
+		{[]string{"why", "/bigmem"}, []string{"reading Marathon at " + env.batch, "App /bigmem is waiting", "scarce resources (GPUs)"}, []string{"was not read"}},
 		{[]string{"snapshot", "save", "-o", bundle, "--marathon", env.marathon}, []string{"wrote " + bundle}, nil},
 	}
 	for _, tt := range tests {

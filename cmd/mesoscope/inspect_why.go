@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -82,6 +83,14 @@ func runWhy(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt ins
 		info              inspector.MarathonInfo
 		queueErr, infoErr error
 	)
+	if marathonURL == "" && (kind == "app" || (kind == "auto" || kind == "") && strings.HasPrefix(arg, "/")) {
+		// An app's demand and funnel are Marathon's: find it through the webui_url
+		// its framework registered with (Marathon sets it to its own URL).
+		if u, name := discoverMarathon(ctx, c, arg); u != "" {
+			fmt.Fprintf(errW, "note: reading Marathon at %s (framework %s's webui_url); --marathon URL chooses another\n", u, name)
+			marathonURL = u
+		}
+	}
 	if marathonURL != "" {
 		queue, queueErr = c.MarathonQueue(ctx, marathonURL)
 		if queueErr == nil {
@@ -137,6 +146,35 @@ func runWhy(ctx context.Context, c *inspector.Client, w, errW io.Writer, opt ins
 	}
 	_, err = fmt.Fprintln(w, inspector.DescribeExplanation(e))
 	return err
+}
+
+// discoverMarathon returns the URL of the Marathon that runs app among the master's
+// frameworks, and that framework's name: the webui_url (Marathon registers its own
+// URL there) of an active framework whose name contains "marathon" and whose
+// /v2/queue answers, preferring one that has app queued; "" when none answers.
+func discoverMarathon(ctx context.Context, c *inspector.Client, app string) (url, name string) {
+	st, err := c.Frameworks(ctx)
+	if err != nil {
+		return "", ""
+	}
+	app = "/" + strings.TrimPrefix(app, "/")
+	for _, f := range st.Frameworks {
+		if !f.Active || f.WebUIURL == "" || !strings.Contains(strings.ToLower(f.Name), "marathon") {
+			continue
+		}
+		u := strings.TrimSuffix(f.WebUIURL, "/")
+		queue, err := c.MarathonQueue(ctx, u)
+		if err != nil {
+			continue
+		}
+		if url == "" {
+			url, name = u, f.Name
+		}
+		if slices.ContainsFunc(queue, func(q inspector.MarathonQueueItem) bool { return q.App.ID == app }) {
+			return u, f.Name
+		}
+	}
+	return url, name
 }
 
 // resolveWhy decides what arg names: an app, a framework, or a role.

@@ -17,6 +17,11 @@ type offer struct {
 	id, frameworkID, agentID, role string
 	resources                      resources.Resources
 	wire                           *mesos.Offer // immutable once sent
+	// stored is the offer as the master keeps it (Master::offer's Offer):
+	// allocation_info set, on the offer and its resources, even when the copy
+	// sent to a pre-MULTI_ROLE framework strips it (MESOS-8237). /master/state
+	// and GET_STATE show this one. It is wire itself for MULTI_ROLE frameworks.
+	stored *mesos.Offer
 	timer                          *process.Timer
 }
 
@@ -72,7 +77,13 @@ func (m *Master) newOffer(f *framework, a *agent, ao allocator.Offer) *offer {
 		ExecutorIDs:    execIDs,
 		AllocationInfo: alloc,
 	}
-	o := &offer{id: id, frameworkID: f.id, agentID: a.id, role: ao.Role, resources: ao.Resources.Clone(), wire: w}
+	o := &offer{id: id, frameworkID: f.id, agentID: a.id, role: ao.Role, resources: ao.Resources.Clone(), wire: w, stored: w}
+	if alloc == nil {
+		st := *w
+		st.AllocationInfo = &resources.AllocationInfo{Role: ao.Role}
+		st.Resources = mesos.Resources{Resources: o.resources, Format: format}
+		o.stored = &st
+	}
 	m.offers[id] = o
 	f.offers[id] = o
 	a.offers[id] = o

@@ -1,6 +1,7 @@
 package master_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -284,5 +285,42 @@ func TestAgentUnreachable(t *testing.T) {
 	s.mustCall(&scheduler.Call{Type: scheduler.CallReconcile, Reconcile: &scheduler.Reconcile{Tasks: []scheduler.ReconcileTask{{TaskID: mesos.TaskID{Value: "t1"}, AgentID: &o.AgentID}}}})
 	if u := s.next(scheduler.EventUpdate).Update.Status; u.State != mesos.TaskUnreachable {
 		t.Errorf("reconcile of t1 = %v, want TASK_UNREACHABLE", u.State)
+	}
+}
+
+// A pre-MULTI_ROLE framework gets offers without allocation_info (MESOS-8237), but
+// the master keeps it, and /master/state shows each offer's role, as Mesos does.
+func TestStateOffersKeepAllocationInfo(t *testing.T) {
+	c := newTestCluster(t, master.Config{})
+	c.addAgent("slave(1)", "cpus:2;mem:1024")
+	s := c.subscribe(framework("fw"))
+	c.advance(time.Second)
+	o := s.next(scheduler.EventOffers).Offers.Offers[0]
+	if o.AllocationInfo != nil {
+		t.Errorf("offer sent to a pre-MULTI_ROLE framework has allocation_info %+v, want none", o.AllocationInfo)
+	}
+	resp, err := http.Get(c.url + "/master/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st struct {
+		Frameworks []struct {
+			Offers []struct {
+				ID             string `json:"id"`
+				AllocationInfo struct {
+					Role string `json:"role"`
+				} `json:"allocation_info"`
+			} `json:"offers"`
+		} `json:"frameworks"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Frameworks) != 1 || len(st.Frameworks[0].Offers) != 1 {
+		t.Fatalf("/master/state frameworks = %+v, want one framework with one offer", st.Frameworks)
+	}
+	if got := st.Frameworks[0].Offers[0]; got.ID != o.ID.Value || got.AllocationInfo.Role != "*" {
+		t.Errorf("/master/state offer = %+v, want %s with allocation_info.role *", got, o.ID.Value)
 	}
 }

@@ -90,7 +90,7 @@ func (m *Master) frameworkView(f *framework) *readonly.Framework {
 	}
 	for _, id := range sortedKeys(f.offers) {
 		o := f.offers[id]
-		v.Offers = append(v.Offers, o.wire)
+		v.Offers = append(v.Offers, o.stored)
 		v.Offered.Add(o.resources)
 	}
 	for _, aid := range sortedKeys(f.executors) {
