@@ -22,7 +22,7 @@ type offer struct {
 	// sent to a pre-MULTI_ROLE framework strips it (MESOS-8237). /master/state
 	// and GET_STATE show this one. It is wire itself for MULTI_ROLE frameworks.
 	stored *mesos.Offer
-	timer                          *process.Timer
+	timer  *process.Timer
 }
 
 // offer is Master::offer: the allocator's decisions for one framework
