@@ -162,7 +162,7 @@ func decodeAllocatorExplanation(data []byte, role string) (*Explanation, error) 
 		if n := counts["offered"]; n > 0 {
 			more = fmt.Sprintf(" and the allocator would offer it %d more now", n)
 		}
-		e.cause(CauseDeclining, SourceExact, "it is getting offers and declining them: %d agent-role pair(s) are behind filters from its own DECLINEs%s, so it waits for something the offers lack that only the framework knows (Marathon shows it in /v2/queue)", f, more)
+		e.cause(CauseDeclining, SourceExact, "it is getting offers and declining them: %d agent-role pair(s) are behind filters from its own DECLINEs%s, so it is waiting for something the offers lack that only the framework knows (for a Marathon app, `mesoscope why /APP` shows Marathon's decline funnel)", f, more)
 	}
 	e.summarize()
 	return e, nil

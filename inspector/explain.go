@@ -293,7 +293,11 @@ func explainRoleExact(ctx context.Context, exact AllocatorExplainer, ix *Index, 
 			return nil, nil
 		}
 		for _, c := range fe.Causes {
-			c.Text = "framework " + name + ": " + c.Text
+			if rest, ok := strings.CutPrefix(c.Text, "it is "); ok {
+				c.Text = "framework " + name + " is " + rest
+			} else {
+				c.Text = "framework " + name + ": " + c.Text
+			}
 			e.Causes = append(e.Causes, c)
 		}
 		total, fit = max(total, fe.AgentsTotal), max(fit, fe.AgentsFit)
@@ -1006,6 +1010,13 @@ func (e *Explanation) summarize() {
 		}
 	case CauseMarathonNoOffers:
 		e.Summary = fmt.Sprintf("%s is waiting because Mesos is not offering Marathon anything for it; %s.", subject, top.Text)
+	case CauseDeclining:
+		// Getting offers is not waiting for them: say what the framework does.
+		if rest, ok := strings.CutPrefix(top.Text, "it is "); ok {
+			e.Summary = fmt.Sprintf("%s is %s.", subject, rest)
+		} else {
+			e.Summary = fmt.Sprintf("%s: %s.", subject, top.Text)
+		}
 	case CauseNoMarathon:
 		e.Summary = fmt.Sprintf("%s: only the master's side is known; Marathon's launch queue was not read, so the app's demand and the offers Marathon declined are unknown (give its URL with --marathon).", subject)
 	default:

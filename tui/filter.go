@@ -54,11 +54,13 @@ func (f *filter) match(s string) bool {
 	if f == nil {
 		return true
 	}
-	var m bool
+	return f.hit(s) != f.invert
+}
+
+// hit reports whether s matches the filter's text, ignoring the inversion.
+func (f *filter) hit(s string) bool {
 	if f.re != nil {
-		m = f.re.MatchString(s)
-	} else {
-		m = strings.Contains(strings.ToLower(s), f.literal)
+		return f.re.MatchString(s)
 	}
-	return m != f.invert
+	return strings.Contains(strings.ToLower(s), f.literal)
 }

@@ -92,18 +92,23 @@ func barCell(used, total float64, text string) cell {
 	return cell{text: text, num: f, bar: &barValue{used: used, total: total}}
 }
 
-// rowMatches reports whether any cell of r matches f.
+// rowMatches reports whether r matches f: its key or one of its cells alone (so
+// anchors work: /FAILED$ finds a TASK_FAILED state), or the whole row as one line
+// (so a pattern may span cells: /web.*RUNNING). "!" keeps the rows that do not.
 func rowMatches(r *row, f *filter) bool {
 	if f == nil {
 		return true
 	}
+	hit := f.hit(r.key)
 	var b strings.Builder
 	b.WriteString(r.key)
 	for _, c := range r.cells {
+		hit = hit || f.hit(c.text)
 		b.WriteByte(' ')
 		b.WriteString(c.text)
 	}
-	return f.match(b.String())
+	hit = hit || f.hit(b.String())
+	return hit != f.invert
 }
 
 // finish filters, sorts and measures rows into a tableData. sortCol < 0 or a

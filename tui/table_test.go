@@ -37,6 +37,30 @@ func TestCompileFilter(t *testing.T) {
 	}
 }
 
+// A row matches on one cell alone (anchors hold) or on the whole line (a pattern
+// may span cells); "!" keeps the rows that match neither.
+func TestRowMatches(t *testing.T) {
+	r := &row{key: "batch-etl.7", cells: []cell{{text: "batch-etl.7"}, {text: "TASK_FAILED"}, {text: "agent-1"}}}
+	tests := []struct {
+		filter string
+		want   bool
+	}{
+		{"FAILED$", true},
+		{"^TASK_", true},
+		{"^batch", true},
+		{"etl.*FAILED", true},
+		{"^FAILED", false},
+		{"!^batch|gpu", false},
+		{"!^gpu", true},
+		{"!FAILED$", false},
+	}
+	for _, tt := range tests {
+		if got := rowMatches(r, compileFilter(tt.filter)); got != tt.want {
+			t.Errorf("rowMatches(%q) = %v, want %v", tt.filter, got, tt.want)
+		}
+	}
+}
+
 func TestFinishSortsFiltersMeasures(t *testing.T) {
 	cols := []column{{title: "NAME"}, {title: "N", numeric: true}}
 	rows := []row{

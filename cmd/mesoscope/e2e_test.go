@@ -150,6 +150,8 @@ func testInspectCommandsLive(t *testing.T, env inspectEnv) {
 		{[]string{"inspect", "tasks"}, []string{"TASK_RUNNING", "web_frontend", "etl"}, nil},
 		{[]string{"inspect", "roles"}, []string{"batch", "web", "2"}, nil},
 		{[]string{"inspect", "actors"}, []string{"master", "allocator", "slave(1)"}, nil},
+		// mesoscope's own statistics are merged in: events handled and busy time.
+		{[]string{"inspect", "actors", "master"}, []string{"handled", "MESSAGE=", "busy"}, nil},
 		{[]string{"inspect", "containers"}, []string{"MEM LIMIT", "web_frontend"}, nil},
 		{[]string{"inspect", "metrics", "--prefix", "master/slaves_active"}, []string{"master/slaves_active", "3"}, nil},
 		{[]string{"why", "marathon-batch"}, []string{"marathon-batch", "exact"}, nil},

@@ -377,6 +377,13 @@ func inspectActors(ctx context.Context, c *inspector.Client, w, errW io.Writer, 
 	if err != nil {
 		return err
 	}
+	// On mesoscope, the runtime's own statistics add the oldest event's age, the
+	// events handled and the busy time (a real Mesos has none: nothing to add).
+	if c.HasMesoscope(ctx) {
+		if err := c.MesoscopeProcessStats(ctx, actors); err != nil {
+			fmt.Fprintln(errW, "warning: mesoscope process statistics:", err)
+		}
+	}
 	if len(args) == 1 {
 		for _, a := range actors {
 			if a.ID == args[0] {
