@@ -284,9 +284,9 @@ func DescribeRole(r Role) string {
 	d.line("offered", r.Offered.String())
 	d.line("reserved", r.Reserved.String())
 	if !r.Quota.IsZero() {
-		q := "guarantee " + r.Quota.Guarantee.String()
-		if !r.Quota.Limit.IsEmpty() {
-			q += " limit " + r.Quota.Limit.String()
+		q := "guarantee " + r.Quota.GuaranteeText()
+		if r.Quota.HasLimit() {
+			q += " limit " + r.Quota.LimitText()
 		}
 		q += " consumed " + r.Quota.Consumed.String()
 		d.line("quota", q)

@@ -490,7 +490,7 @@ func analyzeRole(ix *Index, e *Explanation, role string, f *Framework, demand *D
 			e.cause(CauseOfferFilters, SourceBestEffort, "role %s has %d active offer filter(s): agents whose offers were declined are withheld for refuse_seconds (default 5s) unless the framework revives", role, r.OfferFilters)
 		}
 		if over := quotaExceeded(*r, d); len(over) > 0 {
-			e.cause(CauseQuotaLimit, SourceBestEffort, "role %s is at its quota limit for %s (consumed %s, limit %s)", role, strings.Join(over, ", "), r.Quota.Consumed, r.Quota.Limit)
+			e.cause(CauseQuotaLimit, SourceBestEffort, "role %s is at its quota limit for %s (consumed %s, limit %s)", role, strings.Join(over, ", "), r.Quota.Consumed.Compact(), r.Quota.LimitText())
 		}
 	}
 	e.DRF = drfOrder(snap, role)
@@ -530,7 +530,8 @@ func effectiveDemand(snap *Snapshot, demand *Demand, role string) Demand {
 // plus the demand would exceed its limit.
 func quotaExceeded(r Role, d Demand) []string {
 	var out []string
-	for _, name := range r.Quota.Limit.ScalarNames() {
+	for _, name := range append(r.Quota.Limit.ScalarNames(), r.Quota.ZeroLimits...) {
+		limit, _ := r.Quota.LimitOf(name)
 		need := d.Resources.Get(name)
 		if need == 0 {
 			continue // the allocator still offers the other resources
@@ -539,7 +540,7 @@ func quotaExceeded(r Role, d Demand) []string {
 		if r.Quota.Consumed.IsEmpty() {
 			consumed = r.Allocated.Get(name) + r.Offered.Get(name) + r.Reserved.Get(name)
 		}
-		if fixed(consumed+need) > r.Quota.Limit.Get(name) {
+		if fixed(consumed+need) > limit {
 			out = append(out, name)
 		}
 	}
@@ -564,9 +565,9 @@ func drfOrder(snap *Snapshot, subjects ...string) []RoleShare {
 			rs.Share = estimateShare(snap, r)
 		}
 		if !r.Quota.IsZero() {
-			rs.Quota = "guarantee " + r.Quota.Guarantee.String()
-			if !r.Quota.Limit.IsEmpty() {
-				rs.Quota += " limit " + r.Quota.Limit.String()
+			rs.Quota = "guarantee " + r.Quota.GuaranteeText()
+			if r.Quota.HasLimit() {
+				rs.Quota += " limit " + r.Quota.LimitText()
 			}
 		}
 		out = append(out, rs)

@@ -579,3 +579,30 @@ func TestAllocatorExplanationHeadline(t *testing.T) {
 		})
 	}
 }
+
+// A quota names what it limits: an unnamed resource is unlimited, a zero limit
+// allows none (and is shown, and checked).
+func TestQuotaLimits(t *testing.T) {
+	for _, data := range []string{
+		`{"roles": [{"name": "web", "weight": 1, "quota": {"guarantee": {"cpus": 1}, "limit": {"cpus": 2, "gpus": 0}}}]}`,
+		`{"roles": [{"name": "web", "weight": 1, "quota": {"guarantees": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 1}}], "limits": {"cpus": {"value": 2}, "gpus": {"value": 0}}}}]}`,
+	} {
+		roles, err := DecodeRoles([]byte(data))
+		if err != nil || len(roles) != 1 {
+			t.Fatalf("DecodeRoles(%s) = %v, %v", data, roles, err)
+		}
+		q := roles[0].Quota
+		if got, want := q.GuaranteeText(), "cpus:1"; got != want {
+			t.Errorf("GuaranteeText() = %q, want %q (from %s)", got, want, data)
+		}
+		if got, want := q.LimitText(), "cpus:2;gpus:0"; got != want {
+			t.Errorf("LimitText() = %q, want %q (from %s)", got, want, data)
+		}
+		if _, limited := q.LimitOf("mem"); limited {
+			t.Errorf("LimitOf(mem) limited, want unlimited: the quota does not name mem")
+		}
+		if got := quotaExceeded(roles[0], *demand(t, "gpus:1;mem:64")); !slices.Equal(got, []string{"gpus"}) {
+			t.Errorf("quotaExceeded(gpus:1) = %v, want [gpus] (a zero limit)", got)
+		}
+	}
+}

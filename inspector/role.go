@@ -3,6 +3,7 @@ package inspector
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/mesoscope/mesoscope/inspector/internal/jsonscan"
 )
@@ -12,16 +13,55 @@ import (
 // quantities; an empty Limit means no limit.
 type Quota struct {
 	Guarantee Resources `json:"guarantee"`
-	Limit     Resources `json:"limit"`
-	Consumed  Resources `json:"consumed"`
+	// Limit holds the limited resources; a resource it does not name is
+	// unlimited. A limit of zero ("none allowed") is not a quantity Resources
+	// keeps: ZeroLimits names those.
+	Limit      Resources `json:"limit"`
+	ZeroLimits []string  `json:"zero_limits,omitempty"`
+	Consumed   Resources `json:"consumed"`
 }
 
 // IsZero reports whether the quota is the default (no guarantee, no limit).
-func (q Quota) IsZero() bool { return q.Guarantee.IsEmpty() && q.Limit.IsEmpty() }
+func (q Quota) IsZero() bool {
+	return q.Guarantee.IsEmpty() && q.Limit.IsEmpty() && len(q.ZeroLimits) == 0
+}
+
+// HasLimit reports whether the quota limits anything.
+func (q Quota) HasLimit() bool { return !q.Limit.IsEmpty() || len(q.ZeroLimits) > 0 }
+
+// LimitOf returns the limit of one resource, and false when it is unlimited.
+func (q Quota) LimitOf(name string) (float64, bool) {
+	if slices.Contains(q.ZeroLimits, name) {
+		return 0, true
+	}
+	v := q.Limit.Get(name)
+	return v, v != 0
+}
+
+// GuaranteeText and LimitText render the quota's parts with only the resources they
+// name ("cpus:2;mem:2048", "gpus:0" for a zero limit), "-" for none.
+func (q Quota) GuaranteeText() string { return quotaText(q.Guarantee, nil) }
+
+// LimitText: see GuaranteeText.
+func (q Quota) LimitText() string { return quotaText(q.Limit, q.ZeroLimits) }
+
+func quotaText(r Resources, zeros []string) string {
+	parts := []string{}
+	if c := r.Compact(); c != "" {
+		parts = append(parts, c)
+	}
+	for _, n := range zeros {
+		parts = append(parts, n+":0")
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ";")
+}
 
 // Clone returns a deep copy.
 func (q Quota) Clone() Quota {
-	return Quota{Guarantee: q.Guarantee.Clone(), Limit: q.Limit.Clone(), Consumed: q.Consumed.Clone()}
+	return Quota{Guarantee: q.Guarantee.Clone(), Limit: q.Limit.Clone(), ZeroLimits: slices.Clone(q.ZeroLimits), Consumed: q.Consumed.Clone()}
 }
 
 // Role is the inspector's view of a role (v0 /master/roles, v1 GET_ROLES Role), with
@@ -113,7 +153,7 @@ func readRole(s *jsonscan.Scanner) Role {
 				case "guarantee", "guarantees":
 					r.Quota.Guarantee = readResources(s)
 				case "limit", "limits":
-					r.Quota.Limit = readResources(s)
+					r.Quota.Limit, r.Quota.ZeroLimits = readQuotaLimits(s)
 				case "consumed":
 					r.Quota.Consumed = readResources(s)
 				}
@@ -124,4 +164,42 @@ func readRole(s *jsonscan.Scanner) Role {
 		r.Allocated = resources
 	}
 	return r
+}
+
+// readQuotaLimits reads a quota's limits: v0's {"cpus": 2} or v1's QuotaConfig
+// limits {"cpus": {"value": 2}}, or a Resource list; names whose limit is zero are
+// returned apart, since Resources does not keep zeros.
+func readQuotaLimits(s *jsonscan.Scanner) (Resources, []string) {
+	if s.Peek() != jsonscan.Object {
+		return readResources(s), nil
+	}
+	var r Resources
+	var zeros []string
+	s.Object(func(k []byte) {
+		name := string(k)
+		v, ok := 0.0, false
+		switch s.Peek() {
+		case jsonscan.Number:
+			v, ok = s.Float()
+		case jsonscan.Object:
+			s.Object(func(k []byte) {
+				if string(k) == "value" && s.Peek() == jsonscan.Number {
+					v, ok = s.Float()
+				} else {
+					s.Skip()
+				}
+			})
+		default:
+			s.Skip()
+		}
+		switch {
+		case !ok || !finite(v) || v < 0:
+		case v == 0:
+			zeros = append(zeros, name)
+		default:
+			r.AddScalar(name, v)
+		}
+	})
+	slices.Sort(zeros)
+	return r, zeros
 }

@@ -231,8 +231,8 @@ func RenderRoles(w io.Writer, roles []Role, opt RenderOptions) error {
 		{name: "allocated", get: func(r *Role) string { return r.Allocated.String() }},
 		{name: "offered", wide: true, get: func(r *Role) string { return r.Offered.String() }},
 		{name: "reserved", wide: true, get: func(r *Role) string { return r.Reserved.String() }},
-		{name: "guarantee", wide: true, get: func(r *Role) string { return quotaText(r.Quota.Guarantee) }},
-		{name: "limit", wide: true, get: func(r *Role) string { return quotaText(r.Quota.Limit) }},
+		{name: "guarantee", wide: true, get: func(r *Role) string { return r.Quota.GuaranteeText() }},
+		{name: "limit", wide: true, get: func(r *Role) string { return r.Quota.LimitText() }},
 		{name: "filters", wide: true, get: func(r *Role) string {
 			if r.OfferFilters < 0 {
 				return "-"
@@ -240,13 +240,6 @@ func RenderRoles(w io.Writer, roles []Role, opt RenderOptions) error {
 			return fmt.Sprint(r.OfferFilters)
 		}},
 	}, opt)
-}
-
-func quotaText(r Resources) string {
-	if r.IsEmpty() {
-		return "-"
-	}
-	return r.String()
 }
 
 // RenderOffers writes offers as a table.

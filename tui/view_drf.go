@@ -201,9 +201,9 @@ func quotaCell(r *inspector.Role) string {
 	if r == nil || r.Quota.IsZero() {
 		return "-"
 	}
-	q := "g " + dash(r.Quota.Guarantee.Compact())
-	if !r.Quota.Limit.IsEmpty() {
-		q += " l " + r.Quota.Limit.Compact()
+	q := "g " + r.Quota.GuaranteeText()
+	if r.Quota.HasLimit() {
+		q += " l " + r.Quota.LimitText()
 	}
 	return q
 }
