@@ -90,6 +90,10 @@ type Demand struct {
 	// AcceptedRoles restricts which roles' resources may be used ("*" for
 	// unreserved), like Marathon's acceptedResourceRoles.
 	AcceptedRoles []string `json:"accepted_roles,omitempty"`
+	// Alternatives are other demands that would do as well: the rest of the
+	// master's min_allocatable_resources when no demand was given ("cpus:0.01 or
+	// mem:32"). An agent that fits one of them fits.
+	Alternatives []Demand `json:"alternatives,omitempty"`
 }
 
 // String renders the demand in the Mesos text format plus port count.
@@ -102,7 +106,10 @@ func (d Demand) String() string {
 		s += fmt.Sprintf("ports:%d", d.PortCount)
 	}
 	if s == "" {
-		return "nothing"
+		s = "nothing"
+	}
+	for _, a := range d.Alternatives {
+		s += " or " + a.String()
 	}
 	return s
 }
@@ -481,8 +488,16 @@ func analyzeRole(ix *Index, e *Explanation, role string, f *Framework, demand *D
 	snap := ix.Snapshot()
 	r, hasRole := ix.Role(role)
 	d := effectiveDemand(snap, demand, role)
+	var alts []Demand
+	if demand == nil {
+		alts = minAllocatable(snap, role)
+		d = alts[0]
+	}
 	if e.Demand == nil {
 		dd := d
+		if len(alts) > 1 {
+			dd.Alternatives = alts[1:]
+		}
 		e.Demand = &dd
 	}
 	if hasRole {
@@ -494,12 +509,94 @@ func analyzeRole(ix *Index, e *Explanation, role string, f *Framework, demand *D
 		}
 	}
 	e.DRF = drfOrder(snap, role)
-	e.fitAgents(ix, role, f, d)
+	if alts == nil {
+		e.fitAgents(ix, role, f, d)
+	} else {
+		e.fitAgentsAny(ix, role, f, alts)
+	}
 	if pos := subjectPosition(e.DRF); pos > 1 && e.AgentsFit > 0 && !snap.Cluster.Offered.IsEmpty() {
 		ahead := e.DRF[pos-2]
 		e.cause(CauseDRF, SourceBestEffort, "role %s is %s in DRF order (share %.3f); %s (share %.3f) and others ahead of it are offered free resources first, and %s is tied up in outstanding offers",
 			role, ordinal(pos), e.DRF[pos-1].Share, ahead.Role, ahead.Share, snap.Cluster.Offered)
 	}
+}
+
+// minAllocatable returns the alternatives of the master's
+// --min_allocatable_resources ("cpus:0.01|mem:32" by default): Mesos offers an agent
+// whose free resources contain any one of them (HierarchicalAllocatorProcess::
+// allocatable, std::any_of).
+func minAllocatable(snap *Snapshot, role string) []Demand {
+	flag := snap.Cluster.Flags["min_allocatable_resources"]
+	if flag == "" {
+		flag = "cpus:0.01|mem:32"
+	}
+	var out []Demand
+	for alt := range strings.SplitSeq(flag, "|") {
+		if d, err := ParseDemand(strings.TrimSpace(alt)); err == nil {
+			d.Role = role
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		d := Demand{Role: role}
+		d.Resources.CPUs = 0.01
+		out = append(out, d)
+	}
+	return out
+}
+
+// fitAgentsAny is fitAgents for "any of these demands": an agent fits when one of
+// them fits; what stops an agent, and the causes when none fits, are the first
+// demand's.
+func (e *Explanation) fitAgentsAny(ix *Index, role string, f *Framework, ds []Demand) {
+	causes := len(e.Causes)
+	e.fitAgents(ix, role, f, ds[0])
+	if len(ds) == 1 || e.AgentsFit == e.AgentsTotal {
+		return
+	}
+	fitsAny := map[string]bool{}
+	for _, d := range ds[1:] {
+		alt := &Explanation{Demand: e.Demand}
+		alt.fitAgents(ix, role, f, d)
+		for _, a := range alt.Agents {
+			if a.Fits {
+				fitsAny[a.AgentID] = true
+			}
+		}
+		if alt.AgentsFit > 0 && len(alt.Agents) < alt.AgentsFit {
+			// More agents fit than the list shows: count them from alt.
+			e.AgentsFit = max(e.AgentsFit, alt.AgentsFit)
+		}
+	}
+	if len(fitsAny) == 0 {
+		return
+	}
+	added := 0
+	for i := range e.Agents {
+		if !e.Agents[i].Fits && fitsAny[e.Agents[i].AgentID] {
+			e.Agents[i].Fits, e.Agents[i].Why, e.Agents[i].code = true, nil, ""
+			added++
+		}
+	}
+	e.AgentsFit = min(e.AgentsTotal, max(e.AgentsFit, e.AgentsFit+added))
+	// Some agent is allocatable after all: drop the "nothing fits" causes the first
+	// demand alone produced.
+	e.Causes = append(e.Causes[:causes], slices.DeleteFunc(e.Causes[causes:], func(c Cause) bool {
+		switch c.Code {
+		case CauseInsufficient, CausePorts, CauseGPUFiltered, CauseReservedElsewhere, CauseConstraints:
+			return true
+		}
+		return false
+	})...)
+	slices.SortStableFunc(e.Agents, func(a, b AgentFit) int {
+		if a.Fits != b.Fits {
+			if a.Fits {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
 }
 
 // effectiveDemand returns the demand to test agents with.
@@ -511,19 +608,9 @@ func effectiveDemand(snap *Snapshot, demand *Demand, role string) Demand {
 		}
 		return d
 	}
-	// min_allocatable_resources: "cpus:0.01|mem:32" by default; an agent is
-	// allocatable if it has any one alternative. We test the first alternative
-	// that the master's flag gives, else cpus:0.01.
-	d := Demand{Role: role}
-	d.Resources.CPUs = 0.01
-	if flag := snap.Cluster.Flags["min_allocatable_resources"]; flag != "" {
-		alt, _, _ := strings.Cut(flag, "|")
-		if parsed, err := ParseDemand(alt); err == nil {
-			parsed.Role = role
-			d = parsed
-		}
-	}
-	return d
+	// No demand: the first of the master's min_allocatable_resources (an agent
+	// is allocatable if it has any one of them: see minAllocatable).
+	return minAllocatable(snap, role)[0]
 }
 
 // quotaExceeded lists the resources of demand for which the role's consumed quota

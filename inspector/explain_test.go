@@ -606,3 +606,26 @@ func TestQuotaLimits(t *testing.T) {
 		}
 	}
 }
+
+// With no demand, an agent is allocatable when it has any one alternative of
+// min_allocatable_resources (Mesos's std::any_of), here mem:32 without cpus.
+func TestMinAllocatableAnyOf(t *testing.T) {
+	snap := testSnapshot([]Agent{
+		testAgent(t, "S1", "a1", "cpus:1;mem:1024", "cpus:1"), // memory left, no cpus
+		testAgent(t, "S2", "a2", "cpus:1;mem:1024", "cpus:1;mem:1024"),
+	}, []Framework{web()}, nil, nil)
+	e, err := Explain(snap, Query{Framework: "F1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.AgentsFit != 1 || e.AgentsTotal != 2 {
+		t.Errorf("agents fit %d of %d, want 1 of 2 (a1 by its memory)", e.AgentsFit, e.AgentsTotal)
+	}
+	if got := e.Demand.String(); got != "cpus:0.01 or mem:32" {
+		t.Errorf("demand = %q, want the flag's alternatives", got)
+	}
+	snap.Cluster.Flags["min_allocatable_resources"] = "cpus:0.1"
+	if e, _ := Explain(snap, Query{Framework: "F1"}, nil); e.AgentsFit != 0 {
+		t.Errorf("with min_allocatable_resources=cpus:0.1, agents fit %d, want 0", e.AgentsFit)
+	}
+}
