@@ -175,6 +175,14 @@ type mesoscopeProcess struct {
 	hasOldest bool
 	handled   map[string]uint64
 	busy      time.Duration
+	// events breaks handled and busy down by "TYPE\x00name" (newer mesoscope).
+	events map[string]eventStat
+}
+
+// eventStat is one entry of a process's events: handled count and busy time.
+type eventStat struct {
+	handled uint64
+	busy    time.Duration
 }
 
 // decodeMesoscopeProcesses decodes /mesoscope/v1/processes ([{id, queued, depth,
@@ -205,6 +213,31 @@ func decodeMesoscopeProcesses(data []byte) ([]mesoscopeProcess, error) {
 						p.handled = map[string]uint64{}
 					}
 					p.handled[string(k)] = uint64(max(n, 0))
+				})
+			case "events":
+				s.Array(func(int) {
+					var typ, name string
+					var st eventStat
+					s.Object(func(k []byte) {
+						switch string(k) {
+						case "type":
+							typ = s.String()
+						case "name":
+							name = s.String()
+						case "handled":
+							n, _ := s.Int()
+							st.handled = uint64(max(n, 0))
+						case "busy_seconds":
+							st.busy = time.Duration(readFinite(s) * float64(time.Second))
+						}
+					})
+					if typ == "" {
+						return
+					}
+					if p.events == nil {
+						p.events = map[string]eventStat{}
+					}
+					p.events[typ+"\x00"+name] = st
 				})
 			}
 		})

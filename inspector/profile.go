@@ -52,9 +52,11 @@ type ProfileOptions struct {
 // poll (libprocess's ProcessBase::events queue, 3rdparty/libprocess/src/
 // process.cpp ProcessManager::__processes__), so a message that sits
 // in a queue for five polls counts five. From mesoscope's extras only:
-// "handled_events/count" (process → event type) and "busy/nanoseconds"
-// (process) are the increase between the first and last poll; a counter that
-// went down (the process was respawned) contributes nothing.
+// "handled_events/count" and "busy/nanoseconds" are the increase between the
+// first and last poll, per process → event type → name when the runtime gives
+// them per event (/mesoscope/v1/processes "events"), else per process → type
+// (handled) and per process (busy); a counter that went down (the process was
+// respawned) contributes nothing.
 func ProfileActors(ctx context.Context, c *Client, opt ProfileOptions) (*profile.Profile, error) {
 	if opt.Duration == 0 {
 		opt.Duration = DefaultProfileDuration
@@ -186,6 +188,25 @@ func (b *profileBuilder) addDeltas(first, last []mesoscopeProcess) {
 	}
 	for _, p := range last {
 		old := before[p.id]
+		if p.events != nil {
+			// Per event (process → type → name): the leaves carry everything, so
+			// no value is counted twice at the process or type level.
+			for k, st := range p.events {
+				typ, name, _ := strings.Cut(k, "\x00")
+				prev := old.events[k]
+				frames := []string{p.id, typ}
+				if name != "" {
+					frames = append(frames, name)
+				}
+				if st.handled > prev.handled {
+					b.add(1, int64(st.handled-prev.handled), frames...)
+				}
+				if d := (st.busy - prev.busy).Nanoseconds(); d > 0 {
+					b.add(2, d, frames...)
+				}
+			}
+			continue
+		}
 		for typ, n := range p.handled {
 			if d := int64(n) - int64(old.handled[typ]); d > 0 {
 				b.add(1, d, p.id, typ)

@@ -58,9 +58,16 @@ func TestProfileActors(t *testing.T) {
 		`[{"id":"master","handled":{"MESSAGE":12,"DISPATCH":5},"busy_seconds":1.75}]`,
 		`[{"id":"master","handled":{"MESSAGE":14,"DISPATCH":5,"HTTP":2},"busy_seconds":2},{"id":"new","handled":{"DISPATCH":1}}]`,
 	}
+	// A runtime that gives its statistics per event: the leaves carry them.
+	perEvent := []string{
+		`[{"id":"master","handled":{"MESSAGE":10},"busy_seconds":1,"events":[{"type":"MESSAGE","name":"mesos.internal.StatusUpdateMessage","handled":10,"busy_seconds":1}]}]`,
+		`[{"id":"master","handled":{"MESSAGE":10},"busy_seconds":1,"events":[{"type":"MESSAGE","name":"mesos.internal.StatusUpdateMessage","handled":10,"busy_seconds":1}]}]`,
+		`[{"id":"master","handled":{"MESSAGE":13,"HTTP":1},"busy_seconds":1.5,"events":[{"type":"MESSAGE","name":"mesos.internal.StatusUpdateMessage","handled":13,"busy_seconds":1.25},{"type":"HTTP","name":"GET /master/state","handled":1,"busy_seconds":0.25}]}]`,
+	}
 	tests := []struct {
 		name       string
 		extras     bool
+		mesoscope  []string
 		wantTypes  []string
 		wantStacks map[string][]int64
 	}{
@@ -91,13 +98,31 @@ func TestProfileActors(t *testing.T) {
 				"new;DISPATCH":                                       {0, 1, 0},
 			},
 		},
+		{
+			name:      "mesoscope per event",
+			extras:    true,
+			mesoscope: perEvent,
+			wantTypes: []string{"queued_events/count", "handled_events/count", "busy/nanoseconds"},
+			wantStacks: map[string][]int64{
+				"master;MESSAGE;mesos.internal.RegisterSlaveMessage": {3, 0, 0},
+				"master;HTTP;GET /master/state":                      {1, 1, 250_000_000},
+				"master;DISPATCH":                                    {2, 0, 0},
+				"master;EXITED":                                      {1, 0, 0},
+				"allocator;DISPATCH":                                 {1, 0, 0},
+				"master;MESSAGE;mesos.internal.StatusUpdateMessage":  {0, 3, 250_000_000},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fm := newFakeMaster(t)
 			fm.handle("GET /__processes__", (&sequence{payloads: profileProcesses}).ServeHTTP)
 			if tt.extras {
-				fm.handle("GET "+MesoscopeProcesses, (&sequence{payloads: mesoscope}).ServeHTTP)
+				payloads := mesoscope
+				if tt.mesoscope != nil {
+					payloads = tt.mesoscope
+				}
+				fm.handle("GET "+MesoscopeProcesses, (&sequence{payloads: payloads}).ServeHTTP)
 			}
 			srv := httptest.NewServer(fm)
 			defer srv.Close()

@@ -171,6 +171,18 @@ type ProcessStat struct {
 	// BusySeconds is the total handler time, when handlers are timed
 	// (Config.StampQueues or an observer with NeedTimes), else 0.
 	BusySeconds float64 `json:"busy_seconds"`
+	// Events breaks Handled and BusySeconds down by event kind and name (the
+	// message, dispatch or "METHOD path"), when handlers are timed; at most 256
+	// names per process, the rest under "(other)".
+	Events []EventStat `json:"events,omitempty"`
+}
+
+// EventStat is one kind and name of event a process handled.
+type EventStat struct {
+	Type        string  `json:"type"`
+	Name        string  `json:"name"`
+	Handled     uint64  `json:"handled"`
+	BusySeconds float64 `json:"busy_seconds"`
 }
 
 // ProcessStats returns a snapshot of every process's queue and counters.
@@ -184,6 +196,7 @@ func (rt *Runtime) ProcessStats() []ProcessStat {
 			ID: p.pid.ID, Depth: len(pending), Queued: map[string]int{},
 			Handled: map[string]uint64{}, Dropped: p.dropped.Load(),
 			BusySeconds: time.Duration(p.busyNs.Load()).Seconds(),
+			Events:      p.events.snapshot(),
 		}
 		var oldest int64
 		for i := range pending {

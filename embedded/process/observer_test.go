@@ -3,6 +3,7 @@ package process
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -231,6 +232,20 @@ func TestProcessStats(t *testing.T) {
 	if got.BusySeconds <= 0 {
 		t.Errorf("BusySeconds = %v, want > 0: StampQueues times handlers (one blocked)", got.BusySeconds)
 	}
+	events := map[string]uint64{}
+	var blockBusy float64
+	for _, e := range got.Events {
+		events[e.Type+" "+e.Name] = e.Handled
+		if e.Name == "block" {
+			blockBusy = e.BusySeconds
+		}
+	}
+	if want := map[string]uint64{"DISPATCH initialize": 1, "MESSAGE note": 3, "MESSAGE block": 1, "DISPATCH tick": 1}; !maps.Equal(events, want) {
+		t.Errorf("Events = %v, want %v", events, want)
+	}
+	if blockBusy <= 0 {
+		t.Errorf("busy time of the blocked handler = %v, want > 0", blockBusy)
+	}
 }
 
 func join(ss []string) string {
@@ -273,3 +288,20 @@ type initSender struct {
 }
 
 func (s *initSender) Initialize() { s.Send(s.to, "note", "hello") }
+
+// Per-event statistics keep at most maxEventNames names; the rest are "(other)".
+func TestEventStatsBounded(t *testing.T) {
+	var s eventStats
+	for i := range maxEventNames + 44 {
+		s.add(MessageEvent, fmt.Sprintf("m%d", i), 10)
+	}
+	snap := s.snapshot()
+	if len(snap) != maxEventNames+1 {
+		t.Fatalf("%d entries, want %d names and (other)", len(snap), maxEventNames)
+	}
+	for _, e := range snap {
+		if e.Name == "(other)" && e.Handled != 44 {
+			t.Errorf("(other) handled %d, want 44", e.Handled)
+		}
+	}
+}

@@ -1,7 +1,11 @@
 package process
 
 import (
+	"cmp"
+	"slices"
+	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // procState is a process's lifecycle state, after libprocess's ProcessBase::State
@@ -39,6 +43,7 @@ type proc struct {
 	handled [5]atomic.Uint64 // events served, per kind
 	dropped atomic.Uint64    // events purged or dropped
 	busyNs  atomic.Int64     // total handler time, when times are recorded
+	events  eventStats       // handled and busy per event, when times are recorded
 }
 
 // enqueue appends e to the queue and schedules the process if it was idle
@@ -72,3 +77,61 @@ func (p *proc) enqueue(w *worker, e *event) bool {
 
 // pending returns a copy of the events not yet served (for /__processes__).
 func (p *proc) pending() []event { return p.mbox.pending() }
+
+// maxEventNames bounds the distinct (kind, name) pairs a process keeps statistics
+// for; later names are counted under "(other)" (HTTP paths are open-ended).
+const maxEventNames = 256
+
+// eventKey is an event's kind and name ("offer", "GET /master/state").
+type eventKey struct {
+	kind EventKind
+	name string
+}
+
+// eventStat is what a process's handlers did for one kind of event.
+type eventStat struct {
+	handled uint64
+	busyNs  int64
+}
+
+// eventStats keeps handled counts and handler time per event kind and name. Only
+// the worker serving the process writes (one at a time); readers take the lock.
+type eventStats struct {
+	mu sync.Mutex
+	m  map[eventKey]*eventStat
+}
+
+// add records one handled event of kind and name that took d nanoseconds.
+func (s *eventStats) add(kind EventKind, name string, d int64) {
+	s.mu.Lock()
+	st := s.m[eventKey{kind, name}]
+	if st == nil {
+		if s.m == nil {
+			s.m = make(map[eventKey]*eventStat)
+		}
+		if len(s.m) >= maxEventNames {
+			name = "(other)"
+			st = s.m[eventKey{kind, name}]
+		}
+		if st == nil {
+			st = &eventStat{}
+			s.m[eventKey{kind, name}] = st
+		}
+	}
+	st.handled++
+	st.busyNs += d
+	s.mu.Unlock()
+}
+
+// snapshot returns the statistics sorted by kind, then name.
+func (s *eventStats) snapshot() []EventStat {
+	s.mu.Lock()
+	out := make([]EventStat, 0, len(s.m))
+	for k, v := range s.m {
+		out = append(out, EventStat{Type: k.kind.String(), Name: k.name, Handled: v.handled,
+			BusySeconds: time.Duration(v.busyNs).Seconds()})
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b EventStat) int { return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Name, b.Name)) })
+	return out
+}

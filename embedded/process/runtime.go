@@ -689,7 +689,9 @@ func (w *worker) serve(p *proc, e *event) {
 		}
 		begin := rt.nanotime()
 		w.handle(p, e)
-		p.busyNs.Add(rt.nanotime() - begin)
+		d := rt.nanotime() - begin
+		p.busyNs.Add(d)
+		p.events.add(e.kind, e.name, d)
 		return
 	}
 	d := &w.d
@@ -719,6 +721,7 @@ func (w *worker) serve(p *proc, e *event) {
 	if rt.timed {
 		d.End = rt.nanotime()
 		p.busyNs.Add(d.End - d.Begin)
+		p.events.add(e.kind, e.name, d.End-d.Begin)
 	}
 	rt.obs.DispatchEnd(d)
 	d.Span, d.Header = nil, nil
