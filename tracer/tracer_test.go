@@ -5,6 +5,8 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mesoscope/mesoscope/embedded/agent"
 	"github.com/mesoscope/mesoscope/embedded/master"
@@ -140,7 +143,7 @@ func TestPingPongIsOneTrace(t *testing.T) {
 	// The first ping is sent from Initialize, which the runtime observes as a dispatch
 	// named "initialize"; the second ping is sent by the timeout dispatch.
 	want := []spanLine{
-		{Name: "slave-observer initialize"},
+		{Name: "slave-observer initialize", Source: "SlaveObserver::initialize"},
 		{Name: "slave mesos.internal.PingSlaveMessage", Parent: "slave-observer initialize", Source: "Slave::ping"},
 		{Name: "slave-observer mesos.internal.PongSlaveMessage", Parent: "slave mesos.internal.PingSlaveMessage", Source: "SlaveObserver::pong"},
 	}
@@ -433,6 +436,42 @@ func TestHTTPTracesURL(t *testing.T) {
 	for _, tc := range tests {
 		if got := httpTracesURL(tc.in); got != tc.want {
 			t.Errorf("httpTracesURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// HTTPServer gives each request a server span that continues the caller's trace and
+// records the status; the span's name keeps only the route.
+func TestHTTPServerSpans(t *testing.T) {
+	tr, rec := newTestTracer(t)
+	h := tr.HTTPServer("marathon")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !trace.SpanContextFromContext(r.Context()).IsValid() {
+			t.Errorf("the handler's context carries no span")
+		}
+		http.NotFound(w, r)
+	}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v2/apps/web/tasks", nil)
+	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	flush(t, tr)
+	s := spanNamed(t, rec.Ended(), "marathon GET /v2/apps")
+	if got := s.Parent().SpanID().String(); got != "00f067aa0ba902b7" || s.SpanContext().TraceID().String() != "4bf92f3577b34da6a3ce929d0e0e4736" {
+		t.Errorf("span parent %s trace %s, want the caller's 00f067aa0ba902b7 in 4bf92f35...", got, s.SpanContext().TraceID())
+	}
+	for k, want := range map[string]string{AttrHTTPStatusCode: "404", AttrURLPath: "/v2/apps/web/tasks", AttrHTTPMethod: "GET"} {
+		if got := attr(s, k); got != want {
+			t.Errorf("span %s = %q, want %q", k, got, want)
+		}
+	}
+	for path, want := range map[string]string{"/ping": "/ping", "/v2/queue/": "/v2/queue", "/": "", "/v2/apps/a/b": "/v2/apps"} {
+		if got := route(path); got != want {
+			t.Errorf("route(%q) = %q, want %q", path, got, want)
 		}
 	}
 }

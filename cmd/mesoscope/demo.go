@@ -150,7 +150,8 @@ first, then the frameworks and the cluster (every task is killed), and a summary
 			d, err := cluster.StartDemo(cluster.DemoConfig{
 				Listener: ln, MarathonListener: mln, WorkDir: workDir, Workers: workers, Observer: tr, Logger: logger,
 				Master: mcfg, TimeScale: timeScale,
-				Marathon: marathon.Config{CallObserver: mtr.SchedulerCalls(marathon.DefaultFrameworkName)},
+				Marathon: marathon.Config{CallObserver: mtr.SchedulerCalls(marathon.DefaultFrameworkName),
+					HTTPMiddleware: mtr.HTTPServer(marathon.DefaultFrameworkName)},
 			})
 			if err != nil {
 				ln.Close()

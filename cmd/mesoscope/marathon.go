@@ -90,7 +90,7 @@ survive a restart, which fails over to the same framework.
 				KillRetryTimeout: ms(killRetryMs), TaskLaunchTimeout: ms(launchMs), DisableSuppressOffers: disableSuppress,
 				GPUSchedulingUnrestricted: gpuBehavior == "unrestricted", MaintenanceMode: maintenance,
 				LocalPortMin: portMin, LocalPortMax: portMax, Seed: seed,
-				CallObserver: tr.SchedulerCalls(name),
+				CallObserver: tr.SchedulerCalls(name), HTTPMiddleware: tr.HTTPServer(name),
 			}
 			if stateFile != "" {
 				cfg.Store = marathon.FileStore{Path: stateFile}

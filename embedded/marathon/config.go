@@ -61,6 +61,9 @@ type Config struct {
 	// before it is sent; the tracer's SchedulerCalls puts each in a span and
 	// carries its traceparent to the master (nil: none).
 	CallObserver schedclient.CallObserver
+	// HTTPMiddleware wraps the REST API's handler when HTTPListener serves it
+	// (the tracer's HTTPServer gives each request a server span; nil: none).
+	HTTPMiddleware func(http.Handler) http.Handler
 	// Logger receives the scheduler's log (nil: discarded).
 	Logger *slog.Logger
 

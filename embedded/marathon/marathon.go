@@ -209,7 +209,11 @@ func (m *Marathon) Start(ctx context.Context) error {
 		}
 	})
 	if ln := m.cfg.HTTPListener; ln != nil {
-		m.srv = &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		h := m.Handler()
+		if m.cfg.HTTPMiddleware != nil {
+			h = m.cfg.HTTPMiddleware(h)
+		}
+		m.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		m.wg.Go(func() {
 			if err := m.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				m.log.Error("http server stopped", keyErr, err)
