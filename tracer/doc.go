@@ -122,8 +122,16 @@
 // Frameworks: SchedulerCalls gives a v1 scheduler client (schedclient.CallObserver) a
 // client span per call ("marathon ACCEPT") whose traceparent goes with the call, so the
 // master's handling of an ACCEPT, and the task and container it starts, join the
-// framework's trace. `mesoscope marathon` and the demo's Marathon use it, as service
+// framework's trace; HTTPServer gives an HTTP server outside the runtime (the
+// Marathon's REST API) a server span per request that continues an incoming
+// traceparent. `mesoscope marathon` and the demo's Marathon use both, as service
 // mesoscope-marathon.
+//
+// Service names follow OS processes and runtimes: `mesoscope master` and `mesoscope
+// agent` are mesoscope-master and mesoscope-agent; in `mesoscope demo` and `mesoscope
+// local` the master, its allocator and the agents share one runtime, so their spans are
+// all mesoscope-master (the process.id attribute tells slave(1) from master), while the
+// demo's Marathon has a tracer, and so a service, of its own.
 //
 // Cost: Needs asks only for what the sampler can use. With always_off (or a ratio of 0
 // that is not parent-based) the tracer asks for no hook at all; with a parent-based
