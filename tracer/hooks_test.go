@@ -194,6 +194,12 @@ func TestMemoryHandler(t *testing.T) {
 	if code, two := get("?limit=2"); code != 200 || len(two.Spans) != 2 {
 		t.Errorf("GET ?limit=2 = %d, %d spans; want 200, 2", code, len(two.Spans))
 	}
+	if code, some := get("?name_prefix=x&name_prefix=p"); code != 200 || len(some.Spans) != 3 {
+		t.Errorf("GET ?name_prefix=x&name_prefix=p = %d, %d spans; want 200, 3 (all are \"p m\")", code, len(some.Spans))
+	}
+	if code, none := get("?name_prefix=container"); code != 200 || len(none.Spans) != 0 {
+		t.Errorf("GET ?name_prefix=container = %d, %d spans; want 200, none", code, len(none.Spans))
+	}
 	if code, _ := get("?limit=x"); code != http.StatusBadRequest {
 		t.Errorf("GET ?limit=x = %d, want 400", code)
 	}

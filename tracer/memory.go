@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -137,7 +138,9 @@ type spansResponse struct {
 }
 
 // ServeHTTP serves the kept spans as JSON: {"total": N, "spans": [...]}, newest last.
-// Query parameters: trace_id keeps one trace; limit keeps the newest N spans.
+// Query parameters: trace_id keeps one trace; name_prefix (repeatable) keeps the spans
+// whose name starts with one of them ("container" and "mesos-containerizer" for the
+// containers' states); limit keeps the newest N spans of what is left.
 func (m *Memory) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -155,6 +158,18 @@ func (m *Memory) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		limit = n
 	}
 	spans := m.Spans()
+	if prefixes := q["name_prefix"]; len(prefixes) > 0 {
+		kept := spans[:0]
+		for _, s := range spans {
+			for _, p := range prefixes {
+				if strings.HasPrefix(s.Name, p) {
+					kept = append(kept, s)
+					break
+				}
+			}
+		}
+		spans = kept
+	}
 	if tid := q.Get("trace_id"); tid != "" {
 		kept := spans[:0]
 		for _, s := range spans {

@@ -20,6 +20,8 @@ const (
 	historyLen = 120
 	// spanLimit is how many of the newest spans one read asks for.
 	spanLimit = 1000
+	// containerSpanLimit is how many of the newest container spans one read asks for.
+	containerSpanLimit = 2000
 	// cycleLimit is how many allocation cycles one read asks for.
 	cycleLimit = 16
 )
@@ -170,6 +172,15 @@ func (w *worker) read(ctx context.Context, prev *model, n needs) (*model, error)
 		}
 		m.traces = groupTraces(m.spans)
 		m.timelines = containerTimelines(m.spans)
+		// The newest spans cover a few seconds of a busy cluster; the containers'
+		// own spans (and the containerizer's dispatches carrying their state events)
+		// reach further back, so a long-running container keeps its timeline.
+		if data, err := w.c.Mesoscope(ctx, fmt.Sprintf("%s?limit=%d&name_prefix=container&name_prefix=mesos-containerizer",
+			inspector.MesoscopeSpans, containerSpanLimit)); err == nil {
+			if cs, _, err := decodeSpans(data); err == nil {
+				m.timelines = mergeTimelines(containerTimelines(cs), m.timelines, m.now)
+			}
+		}
 	}
 	if prev != nil {
 		m.timelines = mergeTimelines(prev.timelines, m.timelines, m.now)
