@@ -60,6 +60,7 @@ type ui struct {
 	hub       *hub
 	hooks     uiHooks
 	readWrite bool
+	source    string // Config.Source: not a live master
 
 	stack  []page
 	nextID uint64

@@ -42,6 +42,9 @@ type Config struct {
 	View string
 	// Marathon is a Marathon URL whose /v2/queue the Why view reads for apps.
 	Marathon string
+	// Source, when set, says the data is not live, e.g. "bundle c.tar.gz taken
+	// 2026-11-26T17:00:00Z": the header shows it instead of the connection state.
+	Source string
 	// NoColor draws without colour (attributes only). The NO_COLOR
 	// environment variable does the same.
 	NoColor bool

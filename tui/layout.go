@@ -53,8 +53,10 @@ func (u *ui) drawHeader(scr tcell.Screen, x, y, w int) {
 	}
 	l = append(l, seg{text: "│ "})
 	c := s.conn
-	switch c.phase {
-	case connConnected:
+	switch {
+	case u.source != "":
+		l = append(l, seg{text: "▣ " + u.source + " ", tone: toneWarn})
+	case c.phase == connConnected:
 		var parts []string
 		if u.hooks.now != nil && !c.lastOK.IsZero() {
 			ago := age(u.hooks.now().Sub(c.lastOK)) + " ago"
@@ -71,7 +73,7 @@ func (u *ui) drawHeader(scr tcell.Screen, x, y, w int) {
 			l = append(l, seg{text: " " + strings.Join(parts, ", "), tone: toneMuted})
 		}
 		l = append(l, seg{text: " "})
-	case connRetrying:
+	case c.phase == connRetrying:
 		l = append(l, seg{text: fmt.Sprintf("● reconnecting (try %d", c.attempt+1), tone: toneBad})
 		if u.hooks.now != nil && c.retryAt.After(u.hooks.now()) {
 			l = append(l, seg{text: ", next in " + age(c.retryAt.Sub(u.hooks.now())), tone: toneBad})

@@ -144,6 +144,7 @@ func Run(ctx context.Context, cfg Config) error {
 		},
 	}
 	u = newUI(reg, th, h, hooks, cfg.ReadWrite, start)
+	u.source = cfg.Source
 	app.SetRoot(u, true)
 	app.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
 		if cfg.onKey != nil {

@@ -121,6 +121,9 @@ func failedModel(prev *model, master string, err error, attempt int, retryAt tim
 	}
 	m.conn.master = master
 	m.conn.err = err.Error()
+	if errors.Is(err, inspector.ErrUnauthorized) {
+		m.conn.err = "authentication failed (start mesoscope tui with --principal and --secret, or --credentials): " + err.Error()
+	}
 	m.conn.attempt = attempt
 	m.conn.retryAt = retryAt
 	return m

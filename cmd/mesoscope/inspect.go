@@ -29,6 +29,7 @@ type inspectFlags struct {
 	insecure    bool
 	timeout     time.Duration
 	bundle      string
+	bundleTaken time.Time // the bundle's TakenAt, once client() has read it
 	// httpClient, when set, carries a live client's requests (tests freeze
 	// a cluster's answers with it); a bundle ignores it.
 	httpClient *http.Client
@@ -63,6 +64,7 @@ func (f *inspectFlags) client() (*inspector.Client, error) {
 			return nil, err
 		}
 		f.marathon = b.Manifest.Marathon
+		f.bundleTaken = b.Manifest.TakenAt
 		return c, nil
 	}
 	principal, secret := f.principal, f.secret

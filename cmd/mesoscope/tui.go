@@ -63,9 +63,13 @@ Colours follow the terminal's palette; NO_COLOR or --no-color turns them off.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			source := ""
+			if f.bundle != "" {
+				source = "bundle " + f.bundle + ", taken " + f.bundleTaken.UTC().Format(time.RFC3339)
+			}
 			return tui.Run(ctx, tui.Config{
 				Client: c, ReadWrite: readWrite, Refresh: refresh, View: view, Marathon: f.marathon,
-				NoColor: noColor, Mouse: mouse, Agents: agents, Logger: logger,
+				NoColor: noColor, Mouse: mouse, Agents: agents, Logger: logger, Source: source,
 			})
 		},
 	}
