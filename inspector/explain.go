@@ -833,7 +833,13 @@ func (e *Explanation) fitAgents(ix *Index, role string, f *Framework, d Demand) 
 		e.cause(CausePorts, SourceBestEffort, "%d of %d agents have the cpus/mem/disk but not the ports (%s)", n, considered, portsText(d))
 	}
 	if n := counts[CauseInsufficient]; n > 0 {
-		e.cause(CauseInsufficient, SourceBestEffort, "no agent has %s free for role %s: %s", demandText, role, dimensionsText(dims, considered))
+		if n == considered {
+			e.cause(CauseInsufficient, SourceBestEffort, "no agent has %s free for role %s: %s", demandText, role, dimensionsText(dims, considered))
+		} else {
+			// The others are ruled out by something else (constraints, GPUs, ports):
+			// "no agent has it free" would be false.
+			e.cause(CauseInsufficient, SourceBestEffort, "%d of %d agents do not have %s free for role %s: %s", n, considered, demandText, role, dimensionsText(dims, considered))
+		}
 	}
 }
 

@@ -79,6 +79,18 @@ func TestExplainCauses(t *testing.T) {
 			summary: "no agent has cpus:1;mem:512 free for role web: cpus short on 1 of 2 agents, mem short on 1 of 2 agents",
 		},
 		{
+			// a2 has the resources but a constraint rules it out: "no agent has them
+			// free" would be false.
+			name: "not enough resources on the agents the constraint allows",
+			snap: testSnapshot([]Agent{
+				testAgent(t, "S1", "a1", "cpus:2;mem:4096", "cpus:1.5"),
+				testAgent(t, "S2", "a2", "cpus:4;mem:4096", ""),
+			}, []Framework{web()}, nil, nil),
+			q:       Query{Framework: "webfw", Demand: &Demand{Resources: mustResources(t, "cpus:1"), Constraints: [][]string{{"hostname", "LIKE", "a1"}}}},
+			wantTop: CauseConstraints, wantSrc: SourceBestEffort,
+			summary: "exclude 1 of 2 agents",
+		},
+		{
 			name: "resources reserved for another role",
 			snap: testSnapshot([]Agent{
 				testAgent(t, "S1", "a1", "cpus:4;mem:4096", "", "db=cpus:4;mem:4096"),
@@ -627,5 +639,26 @@ func TestMinAllocatableAnyOf(t *testing.T) {
 	snap.Cluster.Flags["min_allocatable_resources"] = "cpus:0.1"
 	if e, _ := Explain(snap, Query{Framework: "F1"}, nil); e.AgentsFit != 0 {
 		t.Errorf("with min_allocatable_resources=cpus:0.1, agents fit %d, want 0", e.AgentsFit)
+	}
+}
+
+// When other causes rule out some agents, the resource cause counts the agents that
+// lack the resources instead of claiming that none has them.
+func TestInsufficientCountsOnlyShortAgents(t *testing.T) {
+	snap := testSnapshot([]Agent{
+		testAgent(t, "S1", "a1", "cpus:2;mem:4096", "cpus:1.5"),
+		testAgent(t, "S2", "a2", "cpus:4;mem:4096", ""),
+	}, []Framework{web()}, nil, nil)
+	e, err := Explain(snap, Query{Framework: "webfw", Demand: &Demand{Resources: mustResources(t, "cpus:1"),
+		Constraints: [][]string{{"hostname", "LIKE", "a1"}}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, c := range e.Causes {
+		texts = append(texts, c.Text)
+	}
+	if !slices.Contains(texts, "1 of 2 agents do not have cpus:1 free for role web: cpus short on 1 of 2 agents") {
+		t.Errorf("causes = %q, want the short agents counted", texts)
 	}
 }
