@@ -45,8 +45,14 @@ func (f *framework) partitionAware() bool {
 // executorForTask is Framework::getExecutor(TaskID): the executor that has the task
 // queued, launched or terminated.
 func (f *framework) executorForTask(taskID string) *executor {
-	for _, id := range slices.Sorted(maps.Keys(f.executors)) {
-		e := f.executors[id]
+	// A command task's executor has the task's id (the command executor's
+	// ExecutorID is the TaskID): one lookup for the common case.
+	if e := f.executors[taskID]; e != nil && e.hasTask(taskID) {
+		return e
+	}
+	// A task id is unique within a framework, so at most one executor has it and
+	// the map's order does not matter.
+	for _, e := range f.executors {
 		if e.hasTask(taskID) {
 			return e
 		}
