@@ -84,6 +84,8 @@ func (m *Marathon) loop(ctx context.Context) {
 				m.ctrl.push(a)
 			case LaunchAction, DeclineAction:
 				m.offers.push(a)
+			case AckAction:
+				m.acks.push(a)
 			default:
 				m.calls.push(a)
 			}

@@ -27,12 +27,15 @@ const (
 	keyDeploy    = "deployment"
 )
 
-// callWorkers is how many goroutines make kill and acknowledgement calls;
-// offerWorkers answer offers (ACCEPT, DECLINE) on a queue of their own, so
-// that offers are not held behind a burst of acknowledgements; control
-// calls have one worker, to keep their order.
+// callWorkers is how many goroutines make kill calls; ackWorkers make
+// acknowledgements on a queue of their own, so that a scale-down's burst of
+// KILLs never holds acknowledgements back until the agents resend their
+// updates (10 s later), which floods the queues further; offerWorkers answer
+// offers (ACCEPT, DECLINE) on a queue of their own, so that offers are not held
+// behind either; control calls have one worker, to keep their order.
 const (
 	callWorkers  = 4
+	ackWorkers   = 2
 	offerWorkers = 2
 )
 
@@ -58,6 +61,7 @@ type Marathon struct {
 	reqs   chan func(time.Time)
 	wake   chan struct{}
 	calls  *callQueue
+	acks   *callQueue
 	offers *callQueue
 	ctrl   *callQueue
 	// pending counts the actions of the three queues not made yet.
@@ -106,7 +110,7 @@ func New(cfg Config) (*Marathon, error) {
 	m := &Marathon{
 		cfg: cfg, log: cfg.Logger, core: c,
 		events: make(chan *scheduler.Event), reqs: make(chan func(time.Time)), wake: make(chan struct{}, 1),
-		calls: newCallQueue(pending), offers: newCallQueue(pending), ctrl: newCallQueue(pending), pending: pending,
+		calls: newCallQueue(pending), acks: newCallQueue(pending), offers: newCallQueue(pending), ctrl: newCallQueue(pending), pending: pending,
 		loopDone: make(chan struct{}),
 		failed:   make(chan struct{}),
 	}
@@ -184,6 +188,9 @@ func (m *Marathon) Start(ctx context.Context) error {
 	}}
 	for range callWorkers {
 		m.wg.Go(func() { cl.run(runCtx, m.calls) })
+	}
+	for range ackWorkers {
+		m.wg.Go(func() { cl.run(runCtx, m.acks) })
 	}
 	for range offerWorkers {
 		m.wg.Go(func() { cl.run(runCtx, m.offers) })
