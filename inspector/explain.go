@@ -339,15 +339,7 @@ func explainRoleExact(ctx context.Context, exact AllocatorExplainer, ix *Index, 
 			}
 		}
 	}
-	slices.SortStableFunc(e.Agents, func(a, b AgentFit) int {
-		if a.Fits != b.Fits {
-			if a.Fits {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
+	fitsFirst(e.Agents)
 	if len(e.Agents) > MaxExplainAgents {
 		e.Agents = e.Agents[:MaxExplainAgents]
 	}
@@ -356,6 +348,20 @@ func explainRoleExact(ctx context.Context, exact AllocatorExplainer, ix *Index, 
 	e.DRF = exactDRF(ix.Snapshot(), shares, e.Roles)
 	e.summarize()
 	return e, nil
+}
+
+// fitsFirst moves the agents that fit before those that do not, keeping each
+// group's order.
+func fitsFirst(agents []AgentFit) {
+	slices.SortStableFunc(agents, func(a, b AgentFit) int {
+		switch {
+		case a.Fits == b.Fits:
+			return 0
+		case a.Fits:
+			return -1
+		}
+		return 1
+	})
 }
 
 // fillHostnames names the agents of an exact answer, which knows only their ids.
@@ -588,15 +594,7 @@ func (e *Explanation) fitAgentsAny(ix *Index, role string, f *Framework, ds []De
 		}
 		return false
 	})...)
-	slices.SortStableFunc(e.Agents, func(a, b AgentFit) int {
-		if a.Fits != b.Fits {
-			if a.Fits {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
+	fitsFirst(e.Agents)
 }
 
 // effectiveDemand returns the demand to test agents with.
