@@ -72,6 +72,11 @@ func BenchmarkSend(b *testing.B) {
 				benchSend(b, Config{Observer: o.obs, Workers: workers})
 			})
 		}
+		// What mesoscope's master and agents run with: queue stamps and handler
+		// times, with the per-event statistics of /mesoscope/v1/processes.
+		b.Run(fmt.Sprintf("workers=%d/stamped", workers), func(b *testing.B) {
+			benchSend(b, Config{Workers: workers, StampQueues: true})
+		})
 	}
 }
 
