@@ -39,9 +39,10 @@ func (c *Core) setTotal(a *agent, total resources.Resources) {
 	c.trackReservations(a.total, -1)
 	c.totalQ.Subtract(a.quantities())
 
-	a.total = total.Clone()
-	a.total.Unallocate()
-	a.totalQ = c.internTotal(a.total.ScalarQuantities())
+	t := total.Clone()
+	t.Unallocate()
+	a.shared = c.internTotal(t)
+	a.total = a.shared.rs
 	_, a.hasGPU = a.total.ScalarValue("gpus")
 	a.plain = true
 	for r := range a.total.All() {
@@ -55,30 +56,58 @@ func (c *Core) setTotal(a *agent, total resources.Resources) {
 }
 
 // maxInterned bounds Core.totals: a cluster of agents of more distinct
-// sizes than this keeps the rest unshared.
+// totals than this keeps the rest unshared.
 const maxInterned = 1024
 
-// internTotal returns a copy of q shared with every agent whose scalar
-// total is equal (clusters are mostly a few machine types). The copy is
-// never changed in place: an agent's totalQ is only read, or replaced.
-func (c *Core) internTotal(q resources.Quantities) *resources.Quantities {
-	key := q.String()
-	if s, ok := c.totals[key]; ok && sameQuantities(*s, q) {
+// sharedTotal is an agent's total as every agent of an equal total shares
+// it (clusters are mostly a few machine types): read-only, never changed
+// in place; an agent's total is only read, or replaced.
+type sharedTotal struct {
+	// rs is the total, without allocation_info. An idle plain agent's
+	// available is rs itself (see agent.ownAvailable).
+	rs resources.Resources
+	// q is rs's scalar quantities.
+	q resources.Quantities
+}
+
+// internTotal returns the sharedTotal of total (without allocation_info),
+// shared with every agent whose total is exactly equal.
+func (c *Core) internTotal(total resources.Resources) *sharedTotal {
+	q := total.ScalarQuantities()
+	key := total.String()
+	if s, ok := c.totals[key]; ok && sameQuantities(s.q, q) && s.rs.EqualExceptAllocation(total) {
 		return s
 	}
-	p := &q
+	s := &sharedTotal{rs: total, q: q}
 	if len(c.totals) < maxInterned {
-		c.totals[key] = p
+		c.totals[key] = s
 	}
-	return p
+	return s
 }
 
 // quantities returns the scalar quantities of the agent's total.
 func (a *agent) quantities() resources.Quantities {
-	if a.totalQ == nil {
+	if a.shared == nil {
 		return resources.Quantities{}
 	}
-	return *a.totalQ
+	return a.shared.q
+}
+
+// idle reports whether the agent's available is its shared total: a plain
+// agent nothing is offered or allocated on. A whole offer of it is then a
+// shared copy allocated to the role (role.whole) and a recovery of all of
+// it gives the shared total back: neither copies nor writes the agent's
+// resources.
+func (a *agent) idle() bool {
+	return a.plain && !a.available.IsEmpty() && a.available.Same(a.shared.rs)
+}
+
+// ownAvailable makes the agent's available its own before it is changed
+// in place.
+func (a *agent) ownAvailable() {
+	if a.idle() {
+		a.available = a.available.Clone()
+	}
 }
 
 // sameQuantities reports whether a and b hold the same names with exactly
@@ -115,6 +144,10 @@ func (c *Core) sortersTotal(q resources.Quantities, sign int) {
 }
 
 func (c *Core) recomputeAvailable(a *agent) {
+	if a.plain && a.allocated.len() == 0 {
+		a.available = a.shared.rs
+		return
+	}
 	avail := a.total.Clone()
 	for _, h := range a.allocated.items {
 		u := h.rs.Clone()
@@ -235,6 +268,7 @@ func (c *Core) allocate(a *agent, fw *framework, rs resources.Resources) {
 	a.allocated.set(fw.info.ID, cur)
 	u := rs.Clone()
 	u.Unallocate()
+	a.ownAvailable()
 	a.available.Subtract(u)
 	if role, ok := rs.SingleAllocationRole(); ok {
 		c.track(fw, role, rs, +1)
@@ -248,7 +282,7 @@ func (c *Core) allocate(a *agent, fw *framework, rs resources.Resources) {
 // unallocate is the inverse of allocate; rs must be held.
 func (c *Core) unallocate(a *agent, fw *framework, rs resources.Resources) {
 	held, _ := a.allocated.get(fw.info.ID)
-	if rs.Contains(held) {
+	if rs.Same(held) || rs.Contains(held) {
 		// All of it back (rs is held, so this means rs equals held), the
 		// common case of a declined offer: no copy.
 		a.allocated.del(fw.info.ID)
@@ -257,13 +291,25 @@ func (c *Core) unallocate(a *agent, fw *framework, rs resources.Resources) {
 	} else {
 		a.allocated.set(fw.info.ID, cur)
 	}
-	a.available.AddUnallocated(rs)
-	if role, ok := rs.SingleAllocationRole(); ok {
-		c.track(fw, role, rs, -1)
-		return
+	whole := a.plain && a.available.IsEmpty() && a.shared.rs.EqualExceptAllocation(rs)
+	if a.plain && a.allocated.len() == 0 {
+		// Nothing is held there any more: available is the whole total,
+		// which the agent shares again instead of rebuilding it.
+		a.available = a.shared.rs
+	} else {
+		a.ownAvailable()
+		a.available.AddUnallocated(rs)
 	}
-	for role, part := range rs.Allocations() {
-		c.track(fw, role, part, -1)
+	role, single := rs.SingleAllocationRole()
+	switch {
+	case single && whole:
+		c.trackQuantities(fw, role, a.shared.q, a.shared.q, resources.Quantities{}, -1)
+	case single:
+		c.track(fw, role, rs, -1)
+	default:
+		for role, part := range rs.Allocations() {
+			c.track(fw, role, part, -1)
+		}
 	}
 }
 
@@ -287,6 +333,13 @@ func (c *Core) track(fw *framework, roleName string, rs resources.Resources, sig
 			unreserved.AddScalar(r.Name, r.Scalar)
 		}
 	}
+	c.trackQuantities(fw, roleName, *q, *unreserved, *reserved, sign)
+}
+
+// trackQuantities is track with the quantities of the resources at hand:
+// q all scalars, unreserved the unreserved non-revocable ones, reserved
+// the reserved ones.
+func (c *Core) trackQuantities(fw *framework, roleName string, q, unreserved, reserved resources.Quantities, sign int) {
 	fr, ok := fw.roles[roleName]
 	if !ok {
 		// Allocation to a role the framework is not subscribed to
@@ -296,7 +349,7 @@ func (c *Core) track(fw *framework, roleName string, rs resources.Resources, sig
 		c.trackFrameworkUnderRole(fw, roleName)
 		c.syncActivation(fr)
 	}
-	c.trackQ(fr, c.roles[roleName], *q, *unreserved, *reserved, sign)
+	c.trackQ(fr, c.roles[roleName], q, unreserved, reserved, sign)
 }
 
 // trackQ is track with the quantities already split.
@@ -339,7 +392,7 @@ func (c *Core) RecoverResources(fwID, agentID string, rs resources.Resources, fi
 		return nil, fmt.Errorf("allocator: recover resources %v of %s on %s: want resources allocated to exactly one role: %w", rs, fwID, agentID, ErrInvalid)
 	}
 	held, _ := a.allocated.get(fwID)
-	if !held.Contains(rs) {
+	if !held.Same(rs) && !held.Contains(rs) {
 		return nil, fmt.Errorf("allocator: recover resources %v of %s on %s: %w", rs, fwID, agentID, ErrNotAllocated)
 	}
 	c.unallocate(a, fw, rs)

@@ -6,7 +6,7 @@ import (
 )
 
 // TestAgentLayout keeps the layout the cycle relies on (see agent): what a
-// cycle touches in the first two cache lines and the struct in the
+// cycle touches in the first two cache lines (offsets 0-63: available, shared, id, flags) and the struct in the
 // 192-byte size class. Adding a field means adjusting agentPad.
 func TestAgentLayout(t *testing.T) {
 	var a agent
@@ -18,7 +18,7 @@ func TestAgentLayout(t *testing.T) {
 		end  uintptr
 	}{
 		{"available", unsafe.Offsetof(a.available) + unsafe.Sizeof(a.available)},
-		{"totalQ", unsafe.Offsetof(a.totalQ) + unsafe.Sizeof(a.totalQ)},
+		{"shared", unsafe.Offsetof(a.shared) + unsafe.Sizeof(a.shared)},
 		{"id", unsafe.Offsetof(a.id) + unsafe.Sizeof(a.id)},
 		{"plain", unsafe.Offsetof(a.plain) + unsafe.Sizeof(a.plain)},
 		{"allocated.one", unsafe.Offsetof(a.allocated) + unsafe.Offsetof(a.allocated.one) + unsafe.Sizeof(a.allocated.one)},

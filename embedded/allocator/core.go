@@ -84,8 +84,8 @@ type Core struct {
 	paused     bool
 	gpuFilter  bool
 	roleScopes map[string][]string // role → ancestors, cached
-	// totals interns agents' scalar totals by text (see internTotal).
-	totals map[string]*resources.Quantities
+	// totals interns agents' totals by text (see internTotal).
+	totals map[string]*sharedTotal
 	// texts remembers the text of quantities (see quantityText).
 	texts map[textKey]string
 }
@@ -93,17 +93,17 @@ type Core struct {
 // agent models HierarchicalAllocatorProcess::Slave. A cycle visits the
 // agents in random order, so each agent's state is a cache miss: what a
 // cycle reads and writes of an agent fills its first two cache lines
-// (offsets 0-63: available, totalQ, id, flags; 64-127: the inline
+// (offsets 0-63: available, shared, id, flags; 64-127: the inline
 // holding), and the struct is padded to 192 bytes, a size class whose
 // objects start on 64-byte boundaries.
 type agent struct {
 	// available is total minus what is offered or allocated, without
 	// allocation_info (Slave::getAvailable).
 	available resources.Resources
-	// totalQ is the scalar quantities of total. Agents with equal totals
-	// share one read-only copy (see Core.internTotal), which a cycle then
-	// finds in cache.
-	totalQ    *resources.Quantities
+	// shared is the total and its scalar quantities. Agents with equal
+	// totals share one read-only copy (see Core.internTotal), which a
+	// cycle then finds in cache.
+	shared    *sharedTotal
 	id        string
 	activated bool
 	hasGPU    bool
@@ -154,12 +154,13 @@ type frameworkRole struct {
 	// agent visited in both stages counts once.
 	seenCycle uint64
 	seenAgent *agent
-	offered   []Offer
-	offeredQ  resources.Quantities
-	// lastOffers is how many offers the previous cycle made, to size offered.
-	lastOffers int
-	filtered   []FilteredAgent
-	nearest    []NearAgent
+	// offered indexes this cycle's offers to the framework in the role
+	// in Core.scratch.offers, in the order they were made; its storage is
+	// kept from cycle to cycle.
+	offered  []int32
+	offeredQ resources.Quantities
+	filtered []FilteredAgent
+	nearest  []NearAgent
 }
 
 // role models the role tree entry (hierarchical.hpp Role) plus the
@@ -181,6 +182,32 @@ type role struct {
 	// non-revocable scalars.
 	reservedQ, allocatedReservedQ, allocatedUnreservedQ resources.Quantities
 	activeFilters                                       int
+	// wholes holds, per shared total, a read-only copy of it allocated to
+	// the role: what a whole idle agent is offered as (see whole).
+	wholes map[*sharedTotal]resources.Resources
+}
+
+// maxWholes bounds role.wholes: agents of further totals are offered
+// their own copies.
+const maxWholes = 64
+
+// whole returns st's total allocated to the role, shared by every offer of
+// a whole idle agent of that total to the role (and by the agents'
+// records of them), or false when the role keeps no more copies.
+func (r *role) whole(st *sharedTotal) (resources.Resources, bool) {
+	if rs, ok := r.wholes[st]; ok {
+		return rs, true
+	}
+	if len(r.wholes) >= maxWholes {
+		return resources.Resources{}, false
+	}
+	if r.wholes == nil {
+		r.wholes = make(map[*sharedTotal]resources.Resources)
+	}
+	rs := st.rs.Clone()
+	rs.AllocateInfo(&resources.AllocationInfo{Role: r.name})
+	r.wholes[st] = rs
+	return rs, true
 }
 
 // NewCore returns an empty core.
@@ -197,7 +224,7 @@ func NewCore(cfg Config) *Core {
 		history:    newRing(cfg.history()),
 		gpuFilter:  cfg.filterGPUs(),
 		roleScopes: make(map[string][]string),
-		totals:     make(map[string]*resources.Quantities),
+		totals:     make(map[string]*sharedTotal),
 		texts:      make(map[textKey]string),
 	}
 	return c

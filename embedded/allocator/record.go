@@ -122,6 +122,9 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 		roleIdx[rc.Role] = i
 	}
 	var res Result
+	// Every offer goes out in one array, each framework's a clipped part
+	// of it: one allocation per cycle instead of a list per framework.
+	all := make([]Offer, 0, len(c.scratch.offers))
 	cyc.Frameworks = make([]FrameworkCycle, 0, len(c.frameworkList))
 	var one [1]string
 	for _, fw := range c.frameworkList {
@@ -134,6 +137,7 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 			names = fw.roleNames()
 		}
 		var fo FrameworkOffers
+		start := len(all)
 		for _, name := range names {
 			fr := fw.roles[name]
 			if !fr.subscribed && len(fr.offered) == 0 {
@@ -157,10 +161,8 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 			fc.Counts = counts
 			if len(fr.offered) > 0 {
 				fc.Offered = c.quantityText(fr.offeredQ)
-				if fo.Offers == nil {
-					fo.Offers = fr.offered // handed out: fr.offered starts afresh next cycle
-				} else {
-					fo.Offers = append(fo.Offers, fr.offered...)
+				for _, i := range fr.offered {
+					all = append(all, c.scratch.offers[i])
 				}
 			}
 			cyc.Frameworks = append(cyc.Frameworks, fc)
@@ -168,7 +170,8 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 				cyc.Roles[i].Counts.plus(counts)
 			}
 		}
-		if len(fo.Offers) > 0 {
+		if len(all) > start {
+			fo.Offers = all[start:len(all):len(all)]
 			fo.FrameworkID = fw.info.ID
 			res.Offers = append(res.Offers, fo)
 		}
@@ -179,10 +182,11 @@ func (c *Core) endCycle(cyc *Cycle, cs *cycleState) Result {
 		}
 	}
 	for _, fr := range c.scratch.offered {
-		fr.lastOffers = len(fr.offered)
-		fr.offered = nil // handed out in res
+		fr.offered = fr.offered[:0]
 		fr.offeredQ.Reset()
 	}
+	clear(c.scratch.offers) // the offers live on in res only
+	c.scratch.offers = c.scratch.offers[:0]
 	clear(c.scratch.offered)
 	c.scratch.offered = c.scratch.offered[:0]
 	c.history.push(cyc)

@@ -236,3 +236,32 @@ func containsResource(a, b *Resource) bool {
 	}
 	return false
 }
+
+// Same reports whether rs and o are one and the same storage: the same
+// entries, not copies of them. Values that share read-only storage (an
+// allocator's offer and its record of it) are then equal without a
+// comparison; different storage says nothing either way.
+func (rs Resources) Same(o Resources) bool {
+	return len(rs.items) == len(o.items) && (len(rs.items) == 0 || &rs.items[0] == &o.items[0])
+}
+
+// EqualExceptAllocation reports whether rs and o hold equal entries in the
+// same order, allocation_info aside: whether o is a copy of rs allocated to
+// some role (Allocated keeps the order), or rs of o. It is an exact but
+// order-sensitive test: equal collections in another order give false.
+func (rs Resources) EqualExceptAllocation(o Resources) bool {
+	if len(rs.items) != len(o.items) {
+		return false
+	}
+	for i := range rs.items {
+		a, b := rs.items[i].r, o.items[i].r // copies: AllocationInfo is cleared below
+		if rs.items[i].count != o.items[i].count {
+			return false
+		}
+		a.AllocationInfo, b.AllocationInfo = nil, nil
+		if !resourceEqual(&a, &b) {
+			return false
+		}
+	}
+	return true
+}

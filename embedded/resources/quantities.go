@@ -313,3 +313,32 @@ func (q Quantities) String() string {
 	}
 	return string(b)
 }
+
+// DominantRatio returns the largest q[name] / total[name] over the names
+// of total, in total's order, skipping excluded names and names whose total
+// is not positive: a dominant share before weighting, computed with the
+// operations of DRFSorter::calculateShare in the same order. Names of q
+// that total lacks do not count.
+func (q Quantities) DominantRatio(total Quantities, excluded []string) float64 {
+	share := 0.0
+	aligned := sameNames(q.entries, total.entries)
+	for i := range total.entries {
+		t := &total.entries[i]
+		if len(excluded) > 0 && slices.Contains(excluded, t.Name) {
+			continue
+		}
+		if t.Value <= 0.0 {
+			continue
+		}
+		var a float64
+		if aligned {
+			a = q.entries[i].Value
+		} else {
+			a = q.Get(t.Name)
+		}
+		if r := a / t.Value; share < r {
+			share = r // std::max(share, r)
+		}
+	}
+	return share
+}

@@ -164,3 +164,25 @@ func TestQuantitiesAllocationFree(t *testing.T) {
 		t.Errorf("Quantities arithmetic allocates %v times, want 0", allocs)
 	}
 }
+
+func TestDominantRatio(t *testing.T) {
+	total := MustQuantities("cpus:10;disk:0;gpus:4;mem:1000")
+	for _, tc := range []struct {
+		q        string
+		excluded []string
+		want     float64
+	}{
+		{"", nil, 0},
+		{"cpus:5;disk:1;gpus:1;mem:100", nil, 0.5},              // names line up with total's
+		{"cpus:1;mem:900", nil, 0.9},                            // a subset: looked up by name
+		{"cpus:1;mem:900", []string{"mem"}, 0.1},                // excluded
+		{"disk:50;cpus:2", nil, 0.2},                            // the total has no disk (zeros are dropped)
+		{"cpus:2;ports:100", nil, 0.2},                          // a name the total lacks does not count
+		{"cpus:3;disk:1;gpus:3;mem:100", []string{"gpus"}, 0.3}, // aligned, excluded
+	} {
+		q := MustQuantities(tc.q)
+		if got := q.DominantRatio(total, tc.excluded); got != tc.want {
+			t.Errorf("Quantities(%q).DominantRatio(%v, %v) = %v, want %v", tc.q, total, tc.excluded, got, tc.want)
+		}
+	}
+}

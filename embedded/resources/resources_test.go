@@ -430,3 +430,35 @@ func TestNewReportsInvalid(t *testing.T) {
 		t.Errorf("New(cpus:1, cpus:2) = %v, %v", rs, err)
 	}
 }
+
+func TestSameAndEqualExceptAllocation(t *testing.T) {
+	total := MustParse("cpus:4;mem:1024;ports:[31000-31009]")
+	allocated := total.Allocated("web")
+	for _, tc := range []struct {
+		name        string
+		a, b        Resources
+		same, equal bool
+	}{
+		{"itself", total, total, true, true},
+		{"a copy", total, total.Clone(), false, true},
+		{"allocated to a role", total, allocated, false, true},
+		{"allocated to two roles", allocated, total.Allocated("db"), false, true},
+		{"another order", MustParse("cpus:4;mem:1024"), MustParse("mem:1024;cpus:4"), false, false},
+		{"another value", total, MustParse("cpus:4;mem:1025;ports:[31000-31009]"), false, false},
+		{"other ports", total, MustParse("cpus:4;mem:1024;ports:[31000-31008]"), false, false},
+		{"reserved", MustParse("cpus:4"), MustParse("cpus(web):4"), false, false},
+		{"shorter", total, MustParse("cpus:4;mem:1024"), false, false},
+		{"both empty", Resources{}, Resources{}, true, true},
+	} {
+		if got := tc.a.Same(tc.b); got != tc.same {
+			t.Errorf("%s: (%v).Same(%v) = %v, want %v", tc.name, tc.a, tc.b, got, tc.same)
+		}
+		if got := tc.a.EqualExceptAllocation(tc.b); got != tc.equal {
+			t.Errorf("%s: (%v).EqualExceptAllocation(%v) = %v, want %v", tc.name, tc.a, tc.b, got, tc.equal)
+		}
+	}
+	// A prefix of the same storage is not the same value.
+	if total.Same(Resources{items: total.items[:2]}) {
+		t.Errorf("Same of a value and a prefix of its storage = true, want false")
+	}
+}

@@ -485,19 +485,7 @@ func (s *Sorter) Count() int { return len(s.clients) }
 // weight, in the same float64 operations as Mesos. cache selects whether
 // looking up the weight caches it on the node, as getWeight does.
 func (s *Sorter) calculateShare(n *node, cache bool) float64 {
-	share := 0.0
-	for name, total := range s.totals.All() {
-		if slices.Contains(s.excluded, name) {
-			continue
-		}
-		if total <= 0.0 {
-			continue
-		}
-		if r := n.alloc.totals.Get(name) / total; share < r {
-			share = r // std::max(share, r)
-		}
-	}
-	return share / s.weight(n, cache)
+	return n.alloc.totals.DominantRatio(s.totals, s.excluded) / s.weight(n, cache)
 }
 
 // weight models DRFSorter::getWeight, which caches the configured weight
