@@ -126,6 +126,7 @@ func (a *Allocator) _generateOffers() {
 		res.Cycle.Duration = elapsed
 		a.events(res.Cycle)
 	}
+	a.syncConsumedMetrics()
 	for _, fo := range res.Offers {
 		if a.cfg.OfferCallback != nil {
 			a.cfg.OfferCallback(fo.FrameworkID, fo.Offers)
@@ -169,7 +170,9 @@ func (a *Allocator) do(name string, fn func() error) {
 	})
 }
 
-// AddFramework models Allocator::addFramework; it triggers an allocation.
+// AddFramework models Allocator::addFramework; an active framework
+// triggers an allocation, an inactive one does not (addFramework calls
+// generateOffers only if active).
 func (a *Allocator) AddFramework(info FrameworkInfo, used map[string]resources.Resources, active bool, suppressedRoles []string) {
 	info = info.clone()
 	a.do("addFramework", func() error {
@@ -177,7 +180,9 @@ func (a *Allocator) AddFramework(info FrameworkInfo, used map[string]resources.R
 			return err
 		}
 		a.syncRoleMetrics()
-		a.generateOffers(nil)
+		if active {
+			a.generateOffers(nil)
+		}
 		return nil
 	})
 }
@@ -251,14 +256,11 @@ func (a *Allocator) UpdateAgent(id string, total resources.Resources) {
 	})
 }
 
-// ActivateAgent models Allocator::activateSlave.
+// ActivateAgent models Allocator::activateSlave: the agent is offered
+// again from the next cycle; like Mesos it does not trigger one.
 func (a *Allocator) ActivateAgent(id string) {
 	a.do("activateSlave", func() error {
-		if err := a.core.ActivateAgent(id); err != nil {
-			return err
-		}
-		a.generateOffers([]string{id})
-		return nil
+		return a.core.ActivateAgent(id)
 	})
 }
 
@@ -326,6 +328,7 @@ func (a *Allocator) UpdateQuota(role string, q Quota) {
 	a.do("updateQuota", func() error {
 		err := a.core.UpdateQuota(role, q)
 		a.syncQuotaMetrics()
+		a.syncConsumedMetrics()
 		return err
 	})
 }

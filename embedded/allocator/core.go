@@ -34,6 +34,7 @@ type Sorter interface {
 	SubtractTotal(q resources.Quantities)
 	AllocatedQuantities(client string, q resources.Quantities) error
 	UnallocatedQuantities(client string, q resources.Quantities) error
+	AllocationScalarQuantities(client string) (resources.Quantities, bool)
 	Share(client string) (float64, bool)
 	Start(c *drf.Cursor)
 	Contains(client string) bool

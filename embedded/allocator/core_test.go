@@ -275,6 +275,34 @@ func TestQuotaGuarantee(t *testing.T) {
 	if rc.Guarantees != "cpus:2; mem:1024" {
 		t.Errorf("role quota guarantees = %q, want %q", rc.Guarantees, "cpus:2; mem:1024")
 	}
+	// The headroom the cycle started with: the guarantee's unmet part is
+	// required, everything not offered or allocated is available.
+	if got, want := r.Cycle.RequiredHeadroom, "cpus:1; mem:512"; got != want {
+		t.Errorf("RequiredHeadroom = %q, want %q", got, want)
+	}
+	if got, want := r.Cycle.AvailableHeadroom, "cpus:3; mem:1536"; got != want {
+		t.Errorf("AvailableHeadroom = %q, want %q", got, want)
+	}
+
+	// fw2 declines: the next cycle starts with the guarantee met, so
+	// nothing is required, and what fw2 gave back is available headroom.
+	for _, fo := range r.Offers {
+		if fo.FrameworkID != "fw2" {
+			continue
+		}
+		for _, o := range fo.Offers {
+			if _, err := c.RecoverResources("fw2", o.AgentID, o.Resources, nil, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r = c.Allocate(t0.Add(time.Second))
+	if got, want := r.Cycle.RequiredHeadroom, "{}"; got != want {
+		t.Errorf("next cycle: RequiredHeadroom = %q, want %q", got, want)
+	}
+	if got, want := r.Cycle.AvailableHeadroom, "cpus:2; mem:1024"; got != want {
+		t.Errorf("next cycle: AvailableHeadroom = %q, want %q", got, want)
+	}
 }
 
 // Models HierarchicalAllocatorTest.QuotaHeadroom-like behaviour: stage 2

@@ -127,7 +127,7 @@ func (c *Core) allocate1(now time.Time) Result {
 			cs.stage1 = true
 		}
 	}
-	if !cs.requiredHeadroom.IsEmpty() {
+	if cs.stage1 {
 		h := c.totalQ.Clone()
 		h.Subtract(c.allocatedQ)
 		h.Subtract(c.reservedQ.Minus(c.allocatedReservedQ))

@@ -21,9 +21,9 @@ func Describe(c Cycle) string {
 func DescribeTo(w io.Writer, c Cycle) {
 	fmt.Fprintf(w, "cycle %d at %s: %d candidate agents, %d offers\n", c.Seq, c.Time.UTC().Format(time.RFC3339Nano), c.Candidates, c.Offers)
 	if c.RequiredHeadroom != "" || c.AvailableHeadroom != "" {
-		fmt.Fprintf(w, "  quota headroom: required {%s} available {%s}", c.RequiredHeadroom, c.AvailableHeadroom)
+		fmt.Fprintf(w, "  quota headroom: required %s available %s", braced(c.RequiredHeadroom), braced(c.AvailableHeadroom))
 		if c.HeldBack != "" {
-			fmt.Fprintf(w, " held back {%s}", c.HeldBack)
+			fmt.Fprintf(w, " held back %s", braced(c.HeldBack))
 		}
 		fmt.Fprintln(w)
 	}
@@ -31,7 +31,7 @@ func DescribeTo(w io.Writer, c Cycle) {
 	for _, r := range c.Roles {
 		fmt.Fprintf(w, "    %d. %s share=%s weight=%s%s\n", r.Rank+1, r.Role, fmtFloat(r.Share), fmtFloat(r.Weight), describeCounts(r.Counts))
 		if r.Guarantees != "" || r.Limits != "" {
-			fmt.Fprintf(w, "       quota guarantees {%s} limits {%s} consumed {%s}\n", r.Guarantees, r.Limits, r.Consumed)
+			fmt.Fprintf(w, "       quota guarantees %s limits %s consumed %s\n", braced(r.Guarantees), braced(r.Limits), braced(r.Consumed))
 		}
 	}
 	fmt.Fprintln(w, "  frameworks:")
@@ -42,14 +42,14 @@ func DescribeTo(w io.Writer, c Cycle) {
 		}
 		fmt.Fprintf(w, "    %s in %s %s share=%s%s\n", f.FrameworkID, f.Role, rank, fmtFloat(f.Share), describeCounts(f.Counts))
 		if f.Offered != "" {
-			fmt.Fprintf(w, "      offered {%s}\n", f.Offered)
+			fmt.Fprintf(w, "      offered %s\n", braced(f.Offered))
 		}
 		for _, fa := range f.Filtered {
-			fmt.Fprintf(w, "      filtered on %s by filter #%d (declined %s, until %s) refusing {%s}\n",
-				fa.AgentID, fa.FilterID, fa.Declined.UTC().Format(time.RFC3339Nano), fa.Until.UTC().Format(time.RFC3339Nano), fa.Refused)
+			fmt.Fprintf(w, "      filtered on %s by filter #%d (declined %s, until %s) refusing %s\n",
+				fa.AgentID, fa.FilterID, fa.Declined.UTC().Format(time.RFC3339Nano), fa.Until.UTC().Format(time.RFC3339Nano), braced(fa.Refused))
 		}
 		for _, na := range f.Nearest {
-			fmt.Fprintf(w, "      nearest %s: %s left {%s} fit=%s\n", na.AgentID, na.Reason, na.Available, fmtFloat(na.Fit))
+			fmt.Fprintf(w, "      nearest %s: %s left %s fit=%s\n", na.AgentID, na.Reason, braced(na.Available), fmtFloat(na.Fit))
 		}
 	}
 }
@@ -62,7 +62,7 @@ func DescribeExplanation(e Explanation) string {
 		fmt.Fprintf(&b, "  role %s share=%s role_share=%s suppressed=%t filters=%d\n", r.Role, fmtFloat(r.Share), fmtFloat(r.RoleShare), r.Suppressed, r.Filters)
 	}
 	for _, v := range e.Agents {
-		fmt.Fprintf(&b, "  %s in %s: %s {%s}", v.AgentID, v.Role, v.Reason, v.Available)
+		fmt.Fprintf(&b, "  %s in %s: %s %s", v.AgentID, v.Role, v.Reason, braced(v.Available))
 		if v.Detail != "" {
 			fmt.Fprintf(&b, " (%s)", v.Detail)
 		}
@@ -79,6 +79,15 @@ func describeCounts(c Counts) string {
 		}
 	}
 	return b.String()
+}
+
+// braced wraps a resources or quantities text in braces; the text of an
+// empty one is already "{}" (and "" means none).
+func braced(s string) string {
+	if s == "" || s == "{}" {
+		return "{}"
+	}
+	return "{" + s + "}"
 }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }

@@ -132,7 +132,9 @@ type FilteredAgent struct {
 // NearAgent is an agent that came close to being offered: what was left
 // for the framework there and why it was not enough.
 type NearAgent struct {
-	AgentID   string `json:"agent_id"`
+	AgentID string `json:"agent_id"`
+	// Available is what the agent could still offer the framework in the
+	// role: for quota_limit and quota_headroom, what the cut left.
 	Available string `json:"available"`
 	Reason    Reason `json:"reason"`
 	// Fit is how close the agent came to the nearest min allocatable set,

@@ -58,6 +58,11 @@ func newTestAllocator(t *testing.T) (*process.Runtime, *Allocator, *offerLog) {
 // many triggers queued before the allocator runs collapse into one cycle.
 func TestBatching(t *testing.T) {
 	rt, a, log := newTestAllocator(t)
+	// Hold the allocator until every call below is queued, so that the
+	// cycle the first trigger queues comes after the last trigger (the
+	// backlog of the benchmark) rather than racing with the calls.
+	release := make(chan struct{})
+	process.Do(rt, a.Self(), "hold", func() { <-release })
 	a.Pause()
 	a.AddFramework(FrameworkInfo{ID: "fw1", Roles: []string{"r"}}, nil, true, nil)
 	for _, id := range []string{"a1", "a2", "a3"} {
@@ -66,6 +71,7 @@ func TestBatching(t *testing.T) {
 	a.Resume()
 	a.ReviveOffers("fw1", nil)
 	a.ActivateFramework("fw1")
+	close(release)
 	rt.Settle()
 	cycles, err := a.Cycles(context.Background())
 	if err != nil {
@@ -79,6 +85,45 @@ func TestBatching(t *testing.T) {
 	}
 	if got := rt.Metrics().Snapshot(time.Second)[metricRuns]; got != 1 {
 		t.Errorf("%s = %v, want 1", metricRuns, got)
+	}
+}
+
+// TestTriggers checks which calls start a cycle before the batch timer
+// fires, as hierarchical.cpp's calls to generateOffers decide: adding an
+// active framework and an agent do; adding an inactive framework and
+// reactivating an agent do not.
+func TestTriggers(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(a *Allocator) // before the trigger, settled
+		call  func(a *Allocator)
+		want  float64 // cycles run by the call, the clock paused
+	}{
+		{"AddFramework active", func(a *Allocator) {},
+			func(a *Allocator) { a.AddFramework(FrameworkInfo{ID: "fw1", Roles: []string{"r"}}, nil, true, nil) }, 1},
+		{"AddFramework inactive", func(a *Allocator) {},
+			func(a *Allocator) { a.AddFramework(FrameworkInfo{ID: "fw1", Roles: []string{"r"}}, nil, false, nil) }, 0},
+		{"AddAgent", func(a *Allocator) {},
+			func(a *Allocator) { a.AddAgent("a1", resources.MustParse("cpus:1;mem:512"), nil) }, 1},
+		{"ActivateAgent", func(a *Allocator) {
+			a.AddAgent("a1", resources.MustParse("cpus:1;mem:512"), nil)
+			a.DeactivateAgent("a1")
+		}, func(a *Allocator) { a.ActivateAgent("a1") }, 0},
+		{"ActivateFramework", func(a *Allocator) {
+			a.AddFramework(FrameworkInfo{ID: "fw1", Roles: []string{"r"}}, nil, false, nil)
+		}, func(a *Allocator) { a.ActivateFramework("fw1") }, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt, a, _ := newTestAllocator(t)
+			tc.setup(a)
+			rt.Settle()
+			before := rt.Metrics().Snapshot(time.Second)[metricRuns]
+			tc.call(a)
+			rt.Settle()
+			if got := rt.Metrics().Snapshot(time.Second)[metricRuns] - before; got != tc.want {
+				t.Errorf("%s ran %v cycles, want %v", tc.name, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -173,7 +218,7 @@ func TestEventsAndMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.UpdateQuota("eng", Quota{Guarantees: resources.MustQuantities("cpus:1")})
+	a.UpdateQuota("eng", Quota{Guarantees: resources.MustQuantities("cpus:1"), Limits: Limits{"cpus": 4, "mem": 4096}})
 	a.AddFramework(FrameworkInfo{ID: "fw1", Roles: []string{"eng"}}, nil, true, nil)
 	a.AddAgent("a1", mustParse(t, "cpus:2;mem:1024"), nil)
 	rt.Settle()
@@ -208,15 +253,39 @@ func TestEventsAndMetrics(t *testing.T) {
 		"allocator/mesos/resources/cpus/offered_or_allocated",
 		"allocator/mesos/quota/roles/eng/resources/cpus/guarantee",
 		"allocator/mesos/quota/roles/eng/resources/cpus/offered_or_allocated",
+		"allocator/event_queue_dispatches",
 	} {
 		if _, ok := snap[name]; !ok {
 			t.Errorf("metric %s missing from snapshot", name)
 		}
 	}
+	// Per role and resource, as Metrics::updateQuota and QuotaMetrics do:
+	// offered_or_allocated for guarantee and limit names alike, consumed
+	// for what the role consumes.
+	for name, want := range map[string]float64{
+		"allocator/mesos/quota/roles/eng/resources/cpus/offered_or_allocated": 2,
+		"allocator/mesos/quota/roles/eng/resources/mem/offered_or_allocated":  1024,
+		"allocator/mesos/quota/roles/eng/resources/mem/limit":                 4096,
+		"allocator/mesos/quota/roles/eng/resources/cpus/consumed":             2,
+		"allocator/mesos/quota/roles/eng/resources/mem/consumed":              1024,
+	} {
+		if got, ok := snap[name]; !ok || got != want {
+			t.Errorf("%s = %v (present %t), want %v", name, got, ok, want)
+		}
+	}
+
 	if got := snap["allocator/mesos/resources/cpus/offered_or_allocated"]; got != 2 {
 		t.Errorf("cpus offered_or_allocated = %v, want 2", got)
 	}
 	if got := snap["allocator/mesos/roles/eng/shares/dominant"]; got != 1 {
 		t.Errorf("eng dominant share = %v, want 1", got)
+	}
+	// Given back: the consumed gauges go with the next cycle.
+	a.RecoverResources("fw1", "a1", mustParse(t, "cpus:2;mem:1024").Allocated("eng"), RefuseSeconds(3600))
+	rt.Clock().Advance(time.Second)
+	rt.Settle()
+	snap = rt.Metrics().Snapshot(time.Second)
+	if got, ok := snap["allocator/mesos/quota/roles/eng/resources/cpus/consumed"]; ok {
+		t.Errorf("consumed gauge after everything came back = %v, want it removed", got)
 	}
 }
