@@ -1,8 +1,11 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // Every bad flag of local, master and agent is refused before anything
@@ -19,6 +22,10 @@ func TestClusterCommandFlagErrors(t *testing.T) {
 		{[]string{"local", "--roles", "a/..", "--port", "0"}, "--roles"},
 		{[]string{"local", "--ip", "not-an-ip", "--port", "0"}, "--ip"},
 		{[]string{"master", "--port", "70000"}, "--port=70000"},
+		{[]string{"master", "--min_allocatable_resources", "cpus:0.01|", "--port", "0"}, "--min_allocatable_resources"},
+		{[]string{"master", "--min_allocatable_resources", "cpus:-1", "--port", "0"}, "--min_allocatable_resources"},
+		{[]string{"local", "--fair_sharing_excluded_resource_names", "gpus,cpus:1", "--port", "0"}, "--fair_sharing_excluded_resource_names"},
+		{[]string{"master", "--filter_gpu_resources=maybe", "--port", "0"}, "filter_gpu_resources"},
 		{[]string{"master", "--max_agent_ping_timeouts", "0", "--port", "0"}, "--max_agent_ping_timeouts"},
 		{[]string{"master", "--agent_ping_timeout", "0secs", "--port", "0"}, "--agent_ping_timeout"},
 		{[]string{"master", "--authenticate_http_readwrite", "--port", "0"}, "--http_credentials"},
@@ -47,5 +54,43 @@ func TestLocalCommandRuns(t *testing.T) {
 	}
 	if !strings.Contains(out, "with 2 agents") || !strings.Contains(out, "/master/state") {
 		t.Errorf("local output = %q, want the cluster's URLs", out)
+	}
+}
+
+// The allocator's flags reach the master's allocator configuration.
+func TestMasterAllocatorFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		minAlloc   string
+		filterGPUs bool
+		excluded   []string
+	}{
+		{nil, "cpus:0.01|mem:32", true, nil},
+		{[]string{"--min_allocatable_resources", "disk:1|cpus:1;mem:32;ports:1", "--filter_gpu_resources=false",
+			"--fair_sharing_excluded_resource_names", "gpus, fpgas"}, "disk:1|cpus:1;mem:32;ports:1", false, []string{"gpus", "fpgas"}},
+	} {
+		var f masterFlags
+		fs := pflag.NewFlagSet("master", pflag.ContinueOnError)
+		f.register(fs)
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatalf("Parse(%q) = %v", tc.args, err)
+		}
+		c, err := f.config()
+		if err != nil {
+			t.Fatalf("config(%q) = %v", tc.args, err)
+		}
+		var sets []string
+		for _, q := range c.Allocator.MinAllocatableResources {
+			sets = append(sets, strings.ReplaceAll(q.String(), "; ", ";"))
+		}
+		if got := strings.Join(sets, "|"); got != tc.minAlloc {
+			t.Errorf("%q: MinAllocatableResources = %s, want %s", tc.args, got, tc.minAlloc)
+		}
+		if got := c.Allocator.FilterGPUResources; got == nil || *got != tc.filterGPUs {
+			t.Errorf("%q: FilterGPUResources = %v, want %v", tc.args, got, tc.filterGPUs)
+		}
+		if got := c.Allocator.FairSharingExcludedResourceNames; !slices.Equal(got, tc.excluded) {
+			t.Errorf("%q: FairSharingExcludedResourceNames = %q, want %q", tc.args, got, tc.excluded)
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/mesoscope/mesoscope/embedded/allocator"
 	"github.com/mesoscope/mesoscope/embedded/master"
 	"github.com/mesoscope/mesoscope/embedded/process"
 )
@@ -37,6 +38,9 @@ type masterFlags struct {
 	httpCredentials    string
 	credentials        string
 	acls               string
+	minAllocatable     string
+	filterGPUs         bool
+	fairExcluded       string
 }
 
 func (f *masterFlags) register(fs *pflag.FlagSet) {
@@ -54,6 +58,9 @@ func (f *masterFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.authFrameworks, "authenticate_http_frameworks", false, "require HTTP basic authentication on the scheduler API (/api/v1/scheduler)")
 	fs.StringVar(&f.httpCredentials, "http_credentials", "", "file of HTTP credentials: JSON {\"credentials\":[{\"principal\":..,\"secret\":..}]} or 'principal secret' lines")
 	fs.StringVar(&f.credentials, "credentials", "", "file of framework credentials (same formats), accepted on the scheduler API")
+	fs.StringVar(&f.minAllocatable, "min_allocatable_resources", allocator.DefaultMinAllocatableResources, "sets of quantities the allocator requires at least one of before it offers an agent: sets separated by '|', quantities in a set by ';' (ranges and sets count their members: ports:1)")
+	fs.BoolVar(&f.filterGPUs, "filter_gpu_resources", true, "offer agents with GPUs only to frameworks with the GPU_RESOURCES capability")
+	fs.StringVar(&f.fairExcluded, "fair_sharing_excluded_resource_names", "", "comma-separated resource names (e.g. gpus) left out of DRF shares")
 	fs.StringVar(&f.acls, "acls", "", "the local authorizer's ACLs: JSON, or a path or file:// URI of a JSON file (register_frameworks, run_tasks, teardown_frameworks, update_weights, update_quotas, mark_agents_gone)")
 }
 
@@ -114,6 +121,19 @@ func (f *masterFlags) config() (master.Config, error) {
 	}
 	if c.Roles, err = master.ParseRoles(f.roles); err != nil {
 		return c, err
+	}
+	if c.Allocator.MinAllocatableResources, err = allocator.ParseMinAllocatable(f.minAllocatable); err != nil {
+		return c, fmt.Errorf("--min_allocatable_resources=%q: %w", f.minAllocatable, err)
+	}
+	c.Allocator.FilterGPUResources = &f.filterGPUs
+	for name := range strings.SplitSeq(f.fairExcluded, ",") {
+		switch name = strings.TrimSpace(name); {
+		case name == "":
+		case strings.ContainsAny(name, " ;:|{}[]()"):
+			return c, fmt.Errorf("--fair_sharing_excluded_resource_names=%q: %q is not a resource name", f.fairExcluded, name)
+		default:
+			c.Allocator.FairSharingExcludedResourceNames = append(c.Allocator.FairSharingExcludedResourceNames, name)
+		}
 	}
 	c.Hostname, c.Cluster = f.hostname, f.cluster
 	if c.HTTPCredentials, err = readCredentials("http_credentials", f.httpCredentials); err != nil {

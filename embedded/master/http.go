@@ -127,6 +127,12 @@ func (m *Master) flags() []mesos.Flag {
 	if c.Cluster != "" {
 		fl = append(fl, mesos.Flag{Name: "cluster", Value: str(c.Cluster)})
 	}
+	fl = append(fl,
+		mesos.Flag{Name: "min_allocatable_resources", Value: str(minAllocatableFlag(c.Allocator.MinAllocatableResources))},
+		mesos.Flag{Name: "filter_gpu_resources", Value: str(strconv.FormatBool(c.Allocator.FilterGPUResources == nil || *c.Allocator.FilterGPUResources))})
+	if names := c.Allocator.FairSharingExcludedResourceNames; len(names) > 0 {
+		fl = append(fl, mesos.Flag{Name: "fair_sharing_excluded_resource_names", Value: str(strings.Join(names, ","))})
+	}
 	if c.WorkDir != "" {
 		fl = append(fl, mesos.Flag{Name: "work_dir", Value: str(c.WorkDir)})
 	}
@@ -156,6 +162,24 @@ func flagsJSON(fl []mesos.Flag) []byte {
 	}
 	b, _ := json.Marshal(map[string]any{"flags": obj})
 	return b
+}
+
+// minAllocatableFlag formats --min_allocatable_resources the way it is
+// given: sets joined by "|", a set's quantities by ";". Nil is the
+// default.
+func minAllocatableFlag(sets []resources.Quantities) string {
+	if sets == nil {
+		return allocator.DefaultMinAllocatableResources
+	}
+	parts := make([]string, len(sets))
+	for i, q := range sets {
+		var names []string
+		for name, v := range q.All() {
+			names = append(names, name+":"+formatFloat(v))
+		}
+		parts[i] = strings.Join(names, ";")
+	}
+	return strings.Join(parts, "|")
 }
 
 // durationFlag formats like stout's Duration ("15secs", "1secs", "10mins").
