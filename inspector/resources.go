@@ -517,7 +517,7 @@ func ParseResources(text string) (Resources, error) {
 		return r, nil
 	}
 	fields := strings.FieldsFunc(text, func(c rune) bool { return c == ';' })
-	if len(fields) == 1 && !strings.Contains(text, "[") {
+	if len(fields) == 1 && !strings.ContainsAny(text, "[{") {
 		fields = strings.Split(text, ",")
 	}
 	for _, f := range fields {
@@ -526,25 +526,76 @@ func ParseResources(text string) (Resources, error) {
 			return Resources{}, fmt.Errorf("resources: parse %q: entry %q is not name:value", text, f)
 		}
 		if i := strings.IndexByte(name, '('); i >= 0 {
+			if !strings.HasSuffix(name, ")") || strings.Count(name, "(") != 1 || strings.Count(name, ")") != 1 || i == 0 {
+				return Resources{}, fmt.Errorf("resources: parse %q: %q: mismatched parentheses", text, name)
+			}
 			name = name[:i]
+		} else if strings.ContainsRune(name, ')') {
+			return Resources{}, fmt.Errorf("resources: parse %q: %q: mismatched parentheses", text, name)
 		}
 		value = strings.TrimSpace(value)
 		switch {
 		case strings.HasPrefix(value, "["):
-			rs, err := ParseRanges(value)
+			rs, err := parseRangesStrict(value)
 			if err != nil {
-				return Resources{}, fmt.Errorf("resources: parse %q: %w", text, err)
+				return Resources{}, fmt.Errorf("resources: parse %q: %s: %w", text, name, err)
 			}
 			r.AddRanges(name, rs)
 		case strings.HasPrefix(value, "{"):
-			r.AddSet(name, ParseSet(value))
+			if !strings.HasSuffix(value, "}") {
+				return Resources{}, fmt.Errorf("resources: parse %q: %s: set %q is not closed by '}'", text, name, value)
+			}
+			items := ParseSet(value)
+			if n := countSetItems(value); n != len(items) {
+				return Resources{}, fmt.Errorf("resources: parse %q: %s: set %s has duplicated elements", text, name, value)
+			}
+			r.AddSet(name, items)
 		default:
 			v, err := strconv.ParseFloat(value, 64)
-			if err != nil || math.IsNaN(v) || v < 0 {
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 				return Resources{}, fmt.Errorf("resources: parse %q: %s: invalid scalar %q", text, name, value)
 			}
 			r.AddScalar(name, v)
 		}
 	}
 	return r, nil
+}
+
+// parseRangesStrict is ParseRanges for a demand typed by a person: like
+// Resources::validate, it refuses ranges that overlap ("[1-5,3-7]"), which
+// ParseRanges merges when it reads what a master reported.
+func parseRangesStrict(s string) (Ranges, error) {
+	t := strings.TrimSpace(s)
+	if !strings.HasSuffix(t, "]") {
+		return nil, fmt.Errorf("ranges %q are not closed by ']'", s)
+	}
+	rs, err := ParseRanges(t)
+	if err != nil {
+		return nil, err
+	}
+	// ParseRanges merged them: the members must add up to the parts'.
+	var parts uint64
+	for part := range strings.SplitSeq(strings.Trim(t, "[] "), ",") {
+		one, err := ParseRanges(part)
+		if err != nil {
+			return nil, err
+		}
+		parts += one.Count()
+	}
+	if parts != rs.Count() {
+		return nil, fmt.Errorf("ranges %s overlap", s)
+	}
+	return rs, nil
+}
+
+// countSetItems counts the non-empty items of a set's text, duplicates
+// included.
+func countSetItems(s string) int {
+	n := 0
+	for item := range strings.SplitSeq(strings.Trim(strings.TrimSpace(s), "{}"), ",") {
+		if strings.TrimSpace(item) != "" {
+			n++
+		}
+	}
+	return n
 }

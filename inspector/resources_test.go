@@ -22,6 +22,14 @@ func TestParseResources(t *testing.T) {
 		{"cpus:x", "", true},
 		{"cpus:-1", "", true},
 		{"ports:[5-1]", "", true},
+		{"cpus(role:1", "", true},                                     // mismatched parentheses
+		{"cpus)role(:1", "", true},                                    // mismatched parentheses
+		{"ports:[1-5,3-7]", "", true},                                 // overlapping ranges
+		{"ports:[1-5,6-7]", "cpus:0;mem:0;disk:0;ports:[1-7]", false}, // adjacent: fine
+		{"disks:{a,a}", "", true},                                     // duplicated elements
+		{"disks:{a,b}", "cpus:0;mem:0;disk:0;disks:{a,b}", false},
+		{"ports:[1-5", "", true},
+		{"cpus:Inf", "", true},
 	}
 	for _, tc := range tests {
 		got, err := ParseResources(tc.in)
