@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mesoscope/mesoscope/embedded/agent"
+	"github.com/mesoscope/mesoscope/embedded/containerizer"
 	"github.com/mesoscope/mesoscope/embedded/httpauth"
 	"github.com/mesoscope/mesoscope/embedded/process"
 	"github.com/mesoscope/mesoscope/tracer"
@@ -21,7 +22,7 @@ func newAgentCommand() *cobra.Command {
 	var (
 		masterAddr, ip, workDir, resources, attributes, hostname, backoff string
 		port, workers                                                     int
-		authReadonly, authReadwrite, strict                               bool
+		authReadonly, authReadwrite, strict, supervise                    bool
 		recoverMode                                                       string
 		httpCredentials                                                   string
 		duration                                                          time.Duration
@@ -83,6 +84,7 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 				RegistrationBackoffFactor: factor, Logger: logger,
 				AuthenticateHTTPReadonly: authReadonly, AuthenticateHTTPReadwrite: authReadwrite, HTTPCredentials: creds,
 				Recover: recoverMode, Strict: &strict,
+				Containerizer: containerizer.Config{Launcher: launcherFor(supervise)},
 			})
 			if err != nil {
 				rt.Stop(context.Background())
@@ -132,10 +134,19 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 	f.IntVar(&workers, "workers", 0, "worker goroutines of the runtime (0: LIBPROCESS_NUM_WORKER_THREADS, else the number of CPUs)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
 	f.StringVar(&recoverMode, "recover", agent.RecoverReconnect, "what to do with the executors a previous agent on --work_dir checkpointed: reconnect (keep them running) or cleanup (kill them and exit)")
+	f.BoolVar(&supervise, "launch_supervisor", true, "start tasks through one launch supervisor per agent (one process per container); false: a launch shim per container forks its task, as Mesos's mesos-containerizer launch helper does (slower: two processes per container)")
 	f.BoolVar(&strict, "strict", true, "fail recovery on any error reading the checkpointed state (false: skip what cannot be read)")
 	f.BoolVar(&authReadonly, "authenticate_http_readonly", false, "require HTTP basic authentication for /state, /flags, /monitor/statistics, /containers and /files")
 	f.BoolVar(&authReadwrite, "authenticate_http_readwrite", false, "require HTTP basic authentication for the operator API (/api/v1)")
 	f.StringVar(&httpCredentials, "http_credentials", "", "file of HTTP credentials: JSON {\"credentials\":[{\"principal\":..,\"secret\":..}]} or 'principal secret' lines")
 	traceFlags.Register(f)
 	return cmd
+}
+
+// launcherFor maps --launch_supervisor to the containerizer's launcher.
+func launcherFor(supervise bool) string {
+	if supervise {
+		return containerizer.LauncherSupervisor
+	}
+	return containerizer.LauncherShim
 }

@@ -94,3 +94,15 @@ func TestMasterAllocatorFlags(t *testing.T) {
 		}
 	}
 }
+
+// --launch_supervisor picks the containerizer's launcher.
+func TestLaunchSupervisorFlag(t *testing.T) {
+	for _, tc := range []struct {
+		supervise bool
+		want      string
+	}{{true, "supervisor"}, {false, "shim"}} {
+		if got := launcherFor(tc.supervise); got != tc.want {
+			t.Errorf("launcherFor(%v) = %q, want %q", tc.supervise, got, tc.want)
+		}
+	}
+}

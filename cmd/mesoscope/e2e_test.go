@@ -121,8 +121,23 @@ func startInspectEnv(t *testing.T) inspectEnv {
 		}
 		return slices.Equal(declined, want) && len(q) == len(want)
 	}
+	// The four instances that fit are RUNNING (the commands below look for
+	// it; under load TASK_STARTING can come well before).
+	running := func() bool {
+		tasks, err := c.Tasks(ctx, 100, 0)
+		if err != nil {
+			return false
+		}
+		n := 0
+		for _, tk := range tasks {
+			if tk.State == "TASK_RUNNING" {
+				n++
+			}
+		}
+		return n == 4
+	}
 	poll(t, 60*time.Second, "the Marathons' apps running or declining", func() bool {
-		return waiting(env.marathon, "/web/toobig") && waiting(env.batch, "/bigmem")
+		return waiting(env.marathon, "/web/toobig") && waiting(env.batch, "/bigmem") && running()
 	})
 	return env
 }

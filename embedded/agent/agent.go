@@ -319,6 +319,9 @@ func (a *Agent) ensureContainerizer() {
 	if cfg.Logger == nil {
 		cfg.Logger = a.log
 	}
+	if cfg.Launcher == "" {
+		cfg.Launcher = containerizer.LauncherSupervisor
+	}
 	p, err := containerizer.SpawnProcess(a.rt, cfg)
 	if err != nil {
 		a.contErr = err

@@ -125,8 +125,11 @@ type Config struct {
 	CheckpointSync bool
 	// Containerizer overrides the containerizer's configuration (--isolation as
 	// Isolation, the launch shim's argv as Shim, cgroups settings, ...). The agent
-	// fills WorkDir (when empty), AgentID and Logger (when nil); OnTransition and
-	// OnTerminated are kept and called after the agent's own bookkeeping.
+	// fills WorkDir (when empty), AgentID and Logger (when nil), and Launcher
+	// (when empty) with containerizer.LauncherSupervisor: one launch supervisor
+	// per agent rather than one shim per container (a process per container
+	// instead of two, see issue 5); OnTransition and OnTerminated are kept and
+	// called after the agent's own bookkeeping.
 	Containerizer containerizer.Config
 }
 

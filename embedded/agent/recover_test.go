@@ -682,6 +682,21 @@ func killShim(t *testing.T, work, containerID string) {
 	// The task is in a process group of its own inside the shim's session:
 	// end it too, or it outlives the test (a gated task waits forever).
 	killSession(pid)
+	// With the supervisor launcher, pid was the task and the agent's launch
+	// supervisor (our child) would end only once idle: a reboot ends it too.
+	if b, err := os.ReadFile(filepath.Join(work, "run", "supervisor.lock")); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if sup, err := strconv.Atoi(f[0]); err == nil && sup > 0 {
+				for _, p := range shimtest.Procs() {
+					// Only our own child: the pid may have been recycled.
+					if p.PID == sup && p.PPID == os.Getpid() {
+						syscall.Kill(sup, syscall.SIGKILL)
+						syscall.Wait4(sup, nil, 0, nil)
+					}
+				}
+			}
+		}
+	}
 }
 
 // killSession sends SIGKILL to every process in session sid.

@@ -18,14 +18,20 @@ import (
 // It reports the median launch latency; the wait for each container to
 // exit and be destroyed is not timed.
 func BenchmarkLaunch(b *testing.B) {
-	for _, mode := range []string{"reexec", "dedicated"} {
-		b.Run("shim="+mode, func(b *testing.B) { benchLaunch(b, mode) })
+	for _, launcher := range launchers {
+		for _, mode := range []string{"reexec", "dedicated"} {
+			b.Run("launcher="+launcher+"/shim="+mode, func(b *testing.B) { benchLaunch(b, launcher, mode) })
+		}
 	}
 }
 
-func benchLaunch(b *testing.B, mode string) {
+// launchers are the Config.Launcher values tests and benchmarks cover.
+var launchers = []string{LauncherShim, LauncherSupervisor}
+
+func benchLaunch(b *testing.B, launcher, mode string) {
 	b.ReportAllocs()
 	m, _ := newTestMesos(b, func(c *Config) {
+		c.Launcher = launcher
 		if mode == "reexec" {
 			c.Shim = nil
 		}
@@ -52,19 +58,22 @@ func benchLaunch(b *testing.B, mode string) {
 // then destroys them all from a pool of goroutines, and reports the wall
 // time of each phase.
 func BenchmarkLaunchDestroy(b *testing.B) {
-	for _, n := range []int{100, 1000} {
-		for _, mode := range []string{"reexec", "dedicated"} {
-			benchLaunchDestroy(b, n, mode)
+	for _, launcher := range launchers {
+		for _, n := range []int{100, 1000} {
+			for _, mode := range []string{"reexec", "dedicated"} {
+				benchLaunchDestroy(b, launcher, n, mode)
+			}
 		}
 	}
 }
 
-func benchLaunchDestroy(b *testing.B, n int, mode string) {
-	b.Run("shim="+mode+"/containers="+strconv.Itoa(n), func(b *testing.B) {
+func benchLaunchDestroy(b *testing.B, launcher string, n int, mode string) {
+	b.Run("launcher="+launcher+"/shim="+mode+"/containers="+strconv.Itoa(n), func(b *testing.B) {
 		b.ReportAllocs()
 		var launchTotal, destroyTotal time.Duration
 		for b.Loop() {
 			m, _ := newTestMesos(b, func(c *Config) {
+				c.Launcher = launcher
 				if mode == "reexec" {
 					c.Shim = nil
 				}
@@ -112,11 +121,17 @@ func benchLaunchDestroy(b *testing.B, n int, mode string) {
 // running, idle container (table record, history, config copy, isolator
 // entries, reaper watch); the processes themselves are not counted.
 func BenchmarkIdleContainerMemory(b *testing.B) {
+	for _, launcher := range launchers {
+		benchIdleContainerMemory(b, launcher)
+	}
+}
+
+func benchIdleContainerMemory(b *testing.B, launcher string) {
 	for _, n := range []int{100} {
-		b.Run("containers="+strconv.Itoa(n), func(b *testing.B) {
+		b.Run("launcher="+launcher+"/containers="+strconv.Itoa(n), func(b *testing.B) {
 			var perContainer float64
 			for b.Loop() {
-				m, _ := newTestMesos(b, nil)
+				m, _ := newTestMesos(b, func(c *Config) { c.Launcher = launcher })
 				ctx := context.Background()
 				// Warm up: one launch creates the lazily built structures.
 				m.Launch(ctx, NewContainerID("warm"), shell("sleep 1000"))

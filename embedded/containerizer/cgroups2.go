@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -426,4 +427,30 @@ func (c *cgroupsIsolator) close() {
 		c.timer.Stop()
 		c.timer = nil
 	}
+}
+
+// cgroup2SuperMagic is CGROUP2_SUPER_MAGIC, statfs(2)'s f_type of cgroup2.
+const cgroup2SuperMagic = 0x63677270
+
+// openDir opens the container's cgroup directory for CLONE_INTO_CGROUP
+// (the supervisor launcher forks the task straight into it). It returns -1
+// and no error when the directory is not on a cgroup2 file system (a fake
+// hierarchy in tests): Isolate then moves the task.
+func (c *cgroupsIsolator) openDir(id ContainerID) (int, error) {
+	c.mu.Lock()
+	e, ok := c.containers[id.String()]
+	c.mu.Unlock()
+	if !ok {
+		return -1, fmt.Errorf("cgroups: isolate %s: unknown container", id)
+	}
+	fd, err := syscall.Open(e.dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("cgroups: isolate %s: open cgroup %q: %w", id, e.dir, err)
+	}
+	var fs syscall.Statfs_t
+	if syscall.Fstatfs(fd, &fs) != nil || fs.Type != cgroup2SuperMagic {
+		syscall.Close(fd)
+		return -1, nil
+	}
+	return fd, nil
 }

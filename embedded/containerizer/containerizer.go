@@ -103,6 +103,11 @@ const (
 	shimExitBackstop = 2 * time.Second
 )
 
+// DefaultLauncher is the Launcher of a Config that names none: the
+// per-container shim, which the package documentation and the containerizer
+// walkthrough describe. Agents (embedded/agent) default to the supervisor.
+const DefaultLauncher = LauncherShim
+
 // Config configures the Mesos containerizer. The zero value is usable
 // except for WorkDir.
 type Config struct {
@@ -139,9 +144,14 @@ type Config struct {
 	// sharing a machine do not wipe each other's caches.
 	Fetcher       *Fetcher
 	FetcherConfig FetcherConfig
-	// Shim is the argv that starts the launch shim: a binary that calls
-	// RunShimIfRequested first thing. Default: this executable.
+	// Shim is the argv that starts the launch shim, and the launch
+	// supervisor: a binary that calls RunShimIfRequested first thing.
+	// Default: this executable.
 	Shim []string
+	// Launcher chooses how tasks are started: LauncherShim (default) forks
+	// one launch shim per container, LauncherSupervisor has the agent's one
+	// launch supervisor fork them (see the package documentation).
+	Launcher string
 	// Clock is the source of time (nil: RealClock).
 	Clock Clock
 	// Logger receives the containerizer's log (nil: discarded).
@@ -170,6 +180,8 @@ type Mesos struct {
 	isolators []Isolator
 	closers   []interface{ close() }
 	reaper    *reaper
+	sup       *supervisorClient // always set: recovery may find supervised tasks
+	useSup    bool              // Launcher is LauncherSupervisor
 	gc        *gc
 	grace     time.Duration
 	devnull   *os.File // every shim's stdin
@@ -233,6 +245,13 @@ func New(cfg Config) (*Mesos, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	switch cfg.Launcher {
+	case "":
+		cfg.Launcher = DefaultLauncher
+	case LauncherShim, LauncherSupervisor:
+	default:
+		return nil, fmt.Errorf("containerizer: new: %w: 'launcher' %q is not %q or %q", ErrInvalidConfig, cfg.Launcher, LauncherShim, LauncherSupervisor)
+	}
 	if len(cfg.Shim) == 0 {
 		exe, err := os.Executable()
 		if err != nil {
@@ -280,6 +299,8 @@ func New(cfg Config) (*Mesos, error) {
 		m.devnull.Close()
 		return nil, err
 	}
+	m.sup = newSupervisorClient(cfg.Shim, cfg.RuntimeDir, cfg.Logger, m.reaper, m.devnull)
+	m.useSup = cfg.Launcher == LauncherSupervisor
 	m.gc = &gc{m: m}
 	return m, nil
 }
@@ -397,6 +418,7 @@ func (m *Mesos) Close() error {
 		c.close()
 	}
 	m.gc.close()
+	m.sup.close()
 	m.reaper.close()
 	m.wg.Wait()
 	m.devnull.Close()

@@ -67,6 +67,7 @@ func newTestMesos(t testing.TB, edit func(*Config)) (*Mesos, *recorder) {
 		OnTerminated: rec.onTerminated,
 		Logger:       slog.New(slog.DiscardHandler),
 		Shim:         testShim,
+		Launcher:     launcherOf(t),
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -115,74 +116,80 @@ func sandboxOf(t *testing.T, m *Mesos, id ContainerID) string {
 }
 
 func TestLaunchWalksSevenStates(t *testing.T) {
-	m, rec := newTestMesos(t, nil)
-	id := NewContainerID("true")
-	term := launchWait(t, m, id, shell("true"))
-	want := []State{Starting, Provisioning, Preparing, Isolating, Fetching, Running, Destroying}
-	if diff := cmp.Diff(want, rec.states(id)); diff != "" {
-		t.Errorf("state sequence (-want +got):\n%s", diff)
-	}
-	if code, ok := term.Exited(); !ok || code != 0 {
-		t.Errorf("termination = %v, want exited with status 0", term)
-	}
-	rec.mu.Lock()
-	got, ok := rec.terminated[id.String()]
-	rec.mu.Unlock()
-	if !ok || got.String() != term.String() {
-		t.Errorf("OnTerminated got %v (%v), want %v", got, ok, term)
-	}
+	forLaunchers(t, func(t *testing.T) {
+		m, rec := newTestMesos(t, nil)
+		id := NewContainerID("true")
+		term := launchWait(t, m, id, shell("true"))
+		want := []State{Starting, Provisioning, Preparing, Isolating, Fetching, Running, Destroying}
+		if diff := cmp.Diff(want, rec.states(id)); diff != "" {
+			t.Errorf("state sequence (-want +got):\n%s", diff)
+		}
+		if code, ok := term.Exited(); !ok || code != 0 {
+			t.Errorf("termination = %v, want exited with status 0", term)
+		}
+		rec.mu.Lock()
+		got, ok := rec.terminated[id.String()]
+		rec.mu.Unlock()
+		if !ok || got.String() != term.String() {
+			t.Errorf("OnTerminated got %v (%v), want %v", got, ok, term)
+		}
+	})
 }
 
 func TestLaunchExitStatus(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  ContainerConfig
-		code int
-		sig  syscall.Signal
-	}{
-		{"success", shell("exit 0"), 0, 0},
-		{"failure", shell("exit 3"), 3, 0},
-		{"signal", shell("kill -9 $$"), 0, syscall.SIGKILL},
-		{"argv", ContainerConfig{CommandInfo: CommandInfo{Value: "/bin/sh", Arguments: []string{"sh", "-c", "exit 7"}}}, 7, 0},
-		{"exec failure", ContainerConfig{CommandInfo: CommandInfo{Value: "/nonexistent/binary"}}, 1, 0},
-	}
-	m, _ := newTestMesos(t, nil)
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			id := NewContainerID(strings.ReplaceAll(tc.name, " ", "-"))
-			term := launchWait(t, m, id, tc.cfg)
-			if tc.sig != 0 {
-				if sig, ok := term.Signaled(); !ok || sig != tc.sig {
-					t.Errorf("termination = %v, want signal %v", term, tc.sig)
+	forLaunchers(t, func(t *testing.T) {
+		tests := []struct {
+			name string
+			cfg  ContainerConfig
+			code int
+			sig  syscall.Signal
+		}{
+			{"success", shell("exit 0"), 0, 0},
+			{"failure", shell("exit 3"), 3, 0},
+			{"signal", shell("kill -9 $$"), 0, syscall.SIGKILL},
+			{"argv", ContainerConfig{CommandInfo: CommandInfo{Value: "/bin/sh", Arguments: []string{"sh", "-c", "exit 7"}}}, 7, 0},
+			{"exec failure", ContainerConfig{CommandInfo: CommandInfo{Value: "/nonexistent/binary"}}, 1, 0},
+		}
+		m, _ := newTestMesos(t, nil)
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				id := NewContainerID(strings.ReplaceAll(tc.name, " ", "-"))
+				term := launchWait(t, m, id, tc.cfg)
+				if tc.sig != 0 {
+					if sig, ok := term.Signaled(); !ok || sig != tc.sig {
+						t.Errorf("termination = %v, want signal %v", term, tc.sig)
+					}
+					return
 				}
-				return
-			}
-			if code, ok := term.Exited(); !ok || code != tc.code {
-				t.Errorf("termination = %v, want exited with status %d", term, tc.code)
-			}
-		})
-	}
+				if code, ok := term.Exited(); !ok || code != tc.code {
+					t.Errorf("termination = %v, want exited with status %d", term, tc.code)
+				}
+			})
+		}
+	})
 }
 
 func TestStdoutStderrAndEnvironment(t *testing.T) {
-	m, _ := newTestMesos(t, nil)
-	id := NewContainerID("out")
-	cfg := shell(`echo "out $GREETING $MESOS_SANDBOX"; echo err >&2; pwd`)
-	cfg.CommandInfo.Environment = &Environment{Variables: []Variable{{Name: "GREETING", Value: "hello world"}}}
-	cfg.Environment = map[string]string{"GREETING": "overridden by command", "AGENT": "x"}
-	term := launchWait(t, m, id, cfg)
-	if code, ok := term.Exited(); !ok || code != 0 {
-		t.Fatalf("termination = %v", term)
-	}
-	dir := sandboxOf2(t, m, id)
-	out, _ := os.ReadFile(filepath.Join(dir, "stdout"))
-	if want := "out hello world " + dir + "\n" + dir + "\n"; string(out) != want {
-		t.Errorf("stdout = %q, want %q", out, want)
-	}
-	errb, _ := os.ReadFile(filepath.Join(dir, "stderr"))
-	if string(errb) != "err\n" {
-		t.Errorf("stderr = %q, want %q", errb, "err\n")
-	}
+	forLaunchers(t, func(t *testing.T) {
+		m, _ := newTestMesos(t, nil)
+		id := NewContainerID("out")
+		cfg := shell(`echo "out $GREETING $MESOS_SANDBOX"; echo err >&2; pwd`)
+		cfg.CommandInfo.Environment = &Environment{Variables: []Variable{{Name: "GREETING", Value: "hello world"}}}
+		cfg.Environment = map[string]string{"GREETING": "overridden by command", "AGENT": "x"}
+		term := launchWait(t, m, id, cfg)
+		if code, ok := term.Exited(); !ok || code != 0 {
+			t.Fatalf("termination = %v", term)
+		}
+		dir := sandboxOf2(t, m, id)
+		out, _ := os.ReadFile(filepath.Join(dir, "stdout"))
+		if want := "out hello world " + dir + "\n" + dir + "\n"; string(out) != want {
+			t.Errorf("stdout = %q, want %q", out, want)
+		}
+		errb, _ := os.ReadFile(filepath.Join(dir, "stderr"))
+		if string(errb) != "err\n" {
+			t.Errorf("stderr = %q, want %q", errb, "err\n")
+		}
+	})
 }
 
 // sandboxOf2 finds the sandbox of a terminated standalone container.
@@ -233,68 +240,72 @@ func TestArgvArrivesIntact(t *testing.T) {
 }
 
 func TestMemoryLimitPosix(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := newTestMesos(t, func(c *Config) { c.UsagePollInterval = 20 * time.Millisecond })
-	id := NewContainerID("hog")
-	cfg := ContainerConfig{
-		CommandInfo: CommandInfo{Value: exe, Environment: &Environment{Variables: []Variable{{Name: testHelperEnv, Value: "alloc:160"}}}},
-		Resources:   Resources{CPUs: 0.1, Mem: 64},
-	}
-	term := launchWait(t, m, id, cfg)
-	if term.Reason != ReasonContainerLimitationMemory || term.State != TaskFailed {
-		t.Fatalf("termination = %v, want REASON_CONTAINER_LIMITATION_MEMORY", term)
-	}
-	if !strings.Contains(term.Message, "Memory limit exceeded: Requested: 64MB") {
-		t.Errorf("message = %q", term.Message)
-	}
-	if sig, ok := term.Signaled(); !ok || sig != syscall.SIGKILL {
-		t.Errorf("status = %v, want SIGKILL", term)
-	}
+	forLaunchers(t, func(t *testing.T) {
+		exe, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := newTestMesos(t, func(c *Config) { c.UsagePollInterval = 20 * time.Millisecond })
+		id := NewContainerID("hog")
+		cfg := ContainerConfig{
+			CommandInfo: CommandInfo{Value: exe, Environment: &Environment{Variables: []Variable{{Name: testHelperEnv, Value: "alloc:160"}}}},
+			Resources:   Resources{CPUs: 0.1, Mem: 64},
+		}
+		term := launchWait(t, m, id, cfg)
+		if term.Reason != ReasonContainerLimitationMemory || term.State != TaskFailed {
+			t.Fatalf("termination = %v, want REASON_CONTAINER_LIMITATION_MEMORY", term)
+		}
+		if !strings.Contains(term.Message, "Memory limit exceeded: Requested: 64MB") {
+			t.Errorf("message = %q", term.Message)
+		}
+		if sig, ok := term.Signaled(); !ok || sig != syscall.SIGKILL {
+			t.Errorf("status = %v, want SIGKILL", term)
+		}
+	})
 }
 
 func TestUsage(t *testing.T) {
-	m, _ := newTestMesos(t, nil)
-	ctx := testCtx(t)
-	id := NewContainerID("busy")
-	fifo := newFifo(t)
-	cfg := withEnv(shell(`sleep 1000 & sleep 1000 & echo ready > "$FIFO"; wait`), "FIFO", fifo)
-	cfg.Resources = Resources{CPUs: 0.5, Mem: 128}
-	if _, err := m.Launch(ctx, id, cfg); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Destroy(ctx, id)
-	// Both sleeps are forked before the shell writes to the FIFO.
-	if got := readFifo(t, fifo); got != "ready" {
-		t.Fatalf("fifo = %q", got)
-	}
-	s, err := m.Usage(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Processes < 3 || s.Threads < 3 || s.MemRSSBytes == 0 || s.Timestamp == 0 {
-		t.Errorf("Usage() = %+v, want 3+ processes with RSS", s)
-	}
-	if s.CPUsLimit != 0.5 || s.MemLimitBytes != 128<<20 {
-		t.Errorf("limits = %v cpus, %v bytes, want 0.5 and %d", s.CPUsLimit, s.MemLimitBytes, 128<<20)
-	}
-	b, _ := json.Marshal(s)
-	for _, k := range []string{`"timestamp"`, `"processes"`, `"threads"`, `"cpus_limit"`, `"mem_rss_bytes"`, `"mem_limit_bytes"`} {
-		if !strings.Contains(string(b), k) {
-			t.Errorf("JSON %s lacks %s", b, k)
+	forLaunchers(t, func(t *testing.T) {
+		m, _ := newTestMesos(t, nil)
+		ctx := testCtx(t)
+		id := NewContainerID("busy")
+		fifo := newFifo(t)
+		cfg := withEnv(shell(`sleep 1000 & sleep 1000 & echo ready > "$FIFO"; wait`), "FIFO", fifo)
+		cfg.Resources = Resources{CPUs: 0.5, Mem: 128}
+		if _, err := m.Launch(ctx, id, cfg); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if err := m.Update(ctx, id, Resources{CPUs: 1, Mem: 256}); err != nil {
-		t.Fatal(err)
-	}
-	if s, _ = m.Usage(ctx, id); s.MemLimitBytes != 256<<20 {
-		t.Errorf("after Update mem_limit_bytes = %d, want %d", s.MemLimitBytes, 256<<20)
-	}
-	if _, err := m.Usage(ctx, NewContainerID("nope")); !errors.Is(err, ErrUnknownContainer) {
-		t.Errorf("Usage(unknown) = %v, want ErrUnknownContainer", err)
-	}
+		defer m.Destroy(ctx, id)
+		// Both sleeps are forked before the shell writes to the FIFO.
+		if got := readFifo(t, fifo); got != "ready" {
+			t.Fatalf("fifo = %q", got)
+		}
+		s, err := m.Usage(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Processes < 3 || s.Threads < 3 || s.MemRSSBytes == 0 || s.Timestamp == 0 {
+			t.Errorf("Usage() = %+v, want 3+ processes with RSS", s)
+		}
+		if s.CPUsLimit != 0.5 || s.MemLimitBytes != 128<<20 {
+			t.Errorf("limits = %v cpus, %v bytes, want 0.5 and %d", s.CPUsLimit, s.MemLimitBytes, 128<<20)
+		}
+		b, _ := json.Marshal(s)
+		for _, k := range []string{`"timestamp"`, `"processes"`, `"threads"`, `"cpus_limit"`, `"mem_rss_bytes"`, `"mem_limit_bytes"`} {
+			if !strings.Contains(string(b), k) {
+				t.Errorf("JSON %s lacks %s", b, k)
+			}
+		}
+		if err := m.Update(ctx, id, Resources{CPUs: 1, Mem: 256}); err != nil {
+			t.Fatal(err)
+		}
+		if s, _ = m.Usage(ctx, id); s.MemLimitBytes != 256<<20 {
+			t.Errorf("after Update mem_limit_bytes = %d, want %d", s.MemLimitBytes, 256<<20)
+		}
+		if _, err := m.Usage(ctx, NewContainerID("nope")); !errors.Is(err, ErrUnknownContainer) {
+			t.Errorf("Usage(unknown) = %v, want ErrUnknownContainer", err)
+		}
+	})
 }
 
 func TestLaunchValidationAndAlreadyLaunched(t *testing.T) {
@@ -368,112 +379,116 @@ func TestExecutorLayoutAndGC(t *testing.T) {
 }
 
 func TestNestedContainers(t *testing.T) {
-	m, rec := newTestMesos(t, nil)
-	ctx := testCtx(t)
-	root := NewContainerID("root")
-	rcfg := shell("sleep 1000")
-	rcfg.FrameworkID, rcfg.ExecutorID = "fw", "ex"
-	if _, err := m.Launch(ctx, root, rcfg); err != nil {
-		t.Fatal(err)
-	}
-	rootDir := sandboxOf(t, m, root)
-	child := root.Child("task1")
-	if _, err := m.Launch(ctx, child, shell("echo nested > out; exit 4")); err != nil {
-		t.Fatal(err)
-	}
-	term, err := m.Wait(ctx, child)
-	if err != nil || term == nil {
-		t.Fatal(term, err)
-	}
-	if code, ok := term.Exited(); !ok || code != 4 {
-		t.Errorf("nested termination = %v, want exit 4", term)
-	}
-	childDir := filepath.Join(rootDir, "containers", "task1")
-	if b, err := os.ReadFile(filepath.Join(childDir, "out")); err != nil || string(b) != "nested\n" {
-		t.Errorf("nested sandbox out = %q, %v", b, err)
-	}
-	again, err := m.Wait(ctx, child)
-	if err != nil || again == nil || again.String() != term.String() {
-		t.Errorf("Wait(terminated nested) = %v, %v, want %v", again, err, term)
-	}
-	// A containerizer that recovers the root answers for the terminated
-	// nested container from its checkpointed termination.
-	m2, err := New(Config{WorkDir: m.cfg.WorkDir, Isolation: []string{"posix/cpu"}, Shim: testShim})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m2.Recover(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	cp, err := m2.Wait(ctx, child)
-	if err != nil || cp == nil || cp.String() != term.String() {
-		t.Errorf("Wait(nested) after recovery = %v, %v, want %v", cp, err, term)
-	}
-	m2.Close()
-	if err := m.Remove(ctx, child); err != nil {
-		t.Errorf("Remove(nested) = %v", err)
-	}
-	if _, err := os.Stat(childDir); !os.IsNotExist(err) {
-		t.Errorf("nested sandbox not removed: %v", err)
-	}
-	// A running nested container is destroyed with its parent, first.
-	child2 := root.Child("task2")
-	if _, err := m.Launch(ctx, child2, shell("sleep 1000")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.Destroy(ctx, root); err != nil {
-		t.Fatal(err)
-	}
-	if t2, err := m.Wait(ctx, child2); err != nil || t2 == nil {
-		t.Errorf("Wait(child2) = %v, %v", t2, err)
-	}
-	rec.mu.Lock()
-	var order []string
-	for _, tr := range rec.transitions {
-		if tr.To == Destroying {
-			order = append(order, tr.ContainerID.String())
+	forLaunchers(t, func(t *testing.T) {
+		m, rec := newTestMesos(t, nil)
+		ctx := testCtx(t)
+		root := NewContainerID("root")
+		rcfg := shell("sleep 1000")
+		rcfg.FrameworkID, rcfg.ExecutorID = "fw", "ex"
+		if _, err := m.Launch(ctx, root, rcfg); err != nil {
+			t.Fatal(err)
 		}
-	}
-	rec.mu.Unlock()
-	if diff := cmp.Diff([]string{"root.task1", "root", "root.task2"}, order); diff != "" {
-		t.Errorf("DESTROYING order (-want +got):\n%s", diff)
-	}
-	if _, err := m.Launch(ctx, NewContainerID("gone").Child("x"), shell("true")); err == nil {
-		t.Errorf("Launch(child of unknown parent) = nil error")
-	}
+		rootDir := sandboxOf(t, m, root)
+		child := root.Child("task1")
+		if _, err := m.Launch(ctx, child, shell("echo nested > out; exit 4")); err != nil {
+			t.Fatal(err)
+		}
+		term, err := m.Wait(ctx, child)
+		if err != nil || term == nil {
+			t.Fatal(term, err)
+		}
+		if code, ok := term.Exited(); !ok || code != 4 {
+			t.Errorf("nested termination = %v, want exit 4", term)
+		}
+		childDir := filepath.Join(rootDir, "containers", "task1")
+		if b, err := os.ReadFile(filepath.Join(childDir, "out")); err != nil || string(b) != "nested\n" {
+			t.Errorf("nested sandbox out = %q, %v", b, err)
+		}
+		again, err := m.Wait(ctx, child)
+		if err != nil || again == nil || again.String() != term.String() {
+			t.Errorf("Wait(terminated nested) = %v, %v, want %v", again, err, term)
+		}
+		// A containerizer that recovers the root answers for the terminated
+		// nested container from its checkpointed termination.
+		m2, err := New(Config{WorkDir: m.cfg.WorkDir, Isolation: []string{"posix/cpu"}, Shim: testShim})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m2.Recover(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		cp, err := m2.Wait(ctx, child)
+		if err != nil || cp == nil || cp.String() != term.String() {
+			t.Errorf("Wait(nested) after recovery = %v, %v, want %v", cp, err, term)
+		}
+		m2.Close()
+		if err := m.Remove(ctx, child); err != nil {
+			t.Errorf("Remove(nested) = %v", err)
+		}
+		if _, err := os.Stat(childDir); !os.IsNotExist(err) {
+			t.Errorf("nested sandbox not removed: %v", err)
+		}
+		// A running nested container is destroyed with its parent, first.
+		child2 := root.Child("task2")
+		if _, err := m.Launch(ctx, child2, shell("sleep 1000")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Destroy(ctx, root); err != nil {
+			t.Fatal(err)
+		}
+		if t2, err := m.Wait(ctx, child2); err != nil || t2 == nil {
+			t.Errorf("Wait(child2) = %v, %v", t2, err)
+		}
+		rec.mu.Lock()
+		var order []string
+		for _, tr := range rec.transitions {
+			if tr.To == Destroying {
+				order = append(order, tr.ContainerID.String())
+			}
+		}
+		rec.mu.Unlock()
+		if diff := cmp.Diff([]string{"root.task1", "root", "root.task2"}, order); diff != "" {
+			t.Errorf("DESTROYING order (-want +got):\n%s", diff)
+		}
+		if _, err := m.Launch(ctx, NewContainerID("gone").Child("x"), shell("true")); err == nil {
+			t.Errorf("Launch(child of unknown parent) = nil error")
+		}
+	})
 }
 
 func TestCloseLeavesContainersRunning(t *testing.T) {
-	m, _ := newTestMesos(t, nil)
-	ctx := testCtx(t)
-	id := NewContainerID("survivor")
-	if _, err := m.Launch(ctx, id, shell("sleep 1000")); err != nil {
-		t.Fatal(err)
-	}
-	pid := runningPID(t, m, id)
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.Launch(ctx, NewContainerID("late"), shell("true")); !errors.Is(err, ErrClosed) {
-		t.Errorf("Launch after Close = %v, want ErrClosed", err)
-	}
-	if st, err := readStat(pid); err != nil || st.State == 'Z' {
-		t.Fatalf("container died with the containerizer: %v %v", st, err)
-	}
-	// A new containerizer over the same work dir takes over and kills it.
-	m2, err := New(m.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m2.Close()
-	if err := m2.Recover(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	term, err := m2.Destroy(ctx, id)
-	if err != nil || term == nil {
-		t.Fatal(term, err)
-	}
-	assertGone(t, pid)
+	forLaunchers(t, func(t *testing.T) {
+		m, _ := newTestMesos(t, nil)
+		ctx := testCtx(t)
+		id := NewContainerID("survivor")
+		if _, err := m.Launch(ctx, id, shell("sleep 1000")); err != nil {
+			t.Fatal(err)
+		}
+		pid := runningPID(t, m, id)
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Launch(ctx, NewContainerID("late"), shell("true")); !errors.Is(err, ErrClosed) {
+			t.Errorf("Launch after Close = %v, want ErrClosed", err)
+		}
+		if st, err := readStat(pid); err != nil || st.State == 'Z' {
+			t.Fatalf("container died with the containerizer: %v %v", st, err)
+		}
+		// A new containerizer over the same work dir takes over and kills it.
+		m2, err := New(m.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m2.Close()
+		if err := m2.Recover(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		term, err := m2.Destroy(ctx, id)
+		if err != nil || term == nil {
+			t.Fatal(term, err)
+		}
+		assertGone(t, pid)
+	})
 }
 
 // TestRunAsUser switches the task to an unprivileged user when the agent
@@ -519,17 +534,19 @@ func TestRunAsUser(t *testing.T) {
 // re-exec of the current binary (here the test binary, whose TestMain calls
 // RunShimIfRequested).
 func TestReexecShim(t *testing.T) {
-	m, rec := newTestMesos(t, func(c *Config) { c.Shim = nil })
-	id := NewContainerID("reexec")
-	term := launchWait(t, m, id, shell("exit 6"))
-	if code, ok := term.Exited(); !ok || code != 6 {
-		t.Errorf("termination = %v, want exit 6", term)
-	}
-	if got := rec.states(id); len(got) != NumStates {
-		t.Errorf("states = %v", got)
-	}
-	exe, _ := os.Executable()
-	if m.cfg.Shim[0] != exe {
-		t.Errorf("default shim = %v, want %s", m.cfg.Shim, exe)
-	}
+	forLaunchers(t, func(t *testing.T) {
+		m, rec := newTestMesos(t, func(c *Config) { c.Shim = nil })
+		id := NewContainerID("reexec")
+		term := launchWait(t, m, id, shell("exit 6"))
+		if code, ok := term.Exited(); !ok || code != 6 {
+			t.Errorf("termination = %v, want exit 6", term)
+		}
+		if got := rec.states(id); len(got) != NumStates {
+			t.Errorf("states = %v", got)
+		}
+		exe, _ := os.Executable()
+		if m.cfg.Shim[0] != exe {
+			t.Errorf("default shim = %v, want %s", m.cfg.Shim, exe)
+		}
+	})
 }

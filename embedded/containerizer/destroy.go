@@ -64,6 +64,7 @@ func (m *Mesos) runDestroy(ct *container, children []*container) {
 
 	m.mu.Lock()
 	pid, exited, pipe, running, graceful := ct.pid, ct.exited, ct.pipe, ct.running, ct.graceful
+	supervised := ct.supervised
 	ct.pipe = nil
 	grace := ct.config.gracePeriod(m.grace)
 	m.mu.Unlock()
@@ -71,7 +72,17 @@ func (m *Mesos) runDestroy(ct *container, children []*container) {
 		// The shim was never released: closing the pipe makes it exit.
 		pipe.Close()
 	}
-	if pid != 0 {
+	if supervised {
+		if pid != 0 && !m.killSupervised(ct, exited, graceful, grace) {
+			return
+		}
+		m.mu.Lock()
+		lost := ct.lost
+		m.mu.Unlock()
+		if lost && pid != 0 {
+			killLostSession(pid)
+		}
+	} else if pid != 0 {
 		var timers []Timer
 		select {
 		case <-exited:
@@ -98,7 +109,7 @@ func (m *Mesos) runDestroy(ct *container, children []*container) {
 	}
 
 	var status *int32
-	if pid != 0 {
+	if pid != 0 || (supervised && running) {
 		status = m.readStatus(ct)
 	}
 	ctx := context.Background()
@@ -184,6 +195,10 @@ func (m *Mesos) readStatus(ct *container) *int32 {
 	if err != nil {
 		m.log.Warn("Failed to get container status", "container", ct.key, "err", err)
 	}
+	if !ok && ct.supervised {
+		// The supervisor did not see the task exit (it was gone first).
+		return nil
+	}
 	if !ok || err != nil {
 		return int32p(signalStatus(syscall.SIGKILL))
 	}
@@ -241,14 +256,18 @@ const escalateRetry = 20 * time.Millisecond
 // killed first: a task it forks in that instant would escape its reaper.
 func (m *Mesos) escalate(ct *container) {
 	m.mu.Lock()
-	pid, exited := ct.pid, ct.exited
+	pid, exited, supervised := ct.pid, ct.exited, ct.supervised
 	m.mu.Unlock()
 	select {
 	case <-exited:
 		return
 	default:
 	}
-	killSession(pid)
+	if supervised {
+		m.signalTask(ct, syscall.SIGKILL)
+	} else {
+		killSession(pid)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	select {
@@ -256,10 +275,39 @@ func (m *Mesos) escalate(ct *container) {
 		return
 	default:
 	}
-	if ct.backstop == nil {
+	if ct.backstop == nil && !ct.supervised {
 		ct.backstop = m.after(shimExitBackstop, func() { m.signalShim(ct, syscall.SIGKILL) })
 	}
 	ct.retry = m.after(escalateRetry, func() { m.escalate(ct) })
+}
+
+// killSupervised is the kill step of a destroy for a supervised task:
+// SIGTERM to its group and SIGKILL after the grace when graceful, else
+// SIGKILL at once (repeated every escalateRetry until the supervisor reports
+// the exit). It returns false when the containerizer closed meanwhile.
+func (m *Mesos) killSupervised(ct *container, exited chan struct{}, graceful bool, grace time.Duration) bool {
+	select {
+	case <-exited:
+		return true
+	default:
+	}
+	var timers []Timer
+	if graceful && grace > 0 {
+		m.signalTask(ct, syscall.SIGTERM)
+		timers = append(timers, m.after(grace, func() { m.escalate(ct) }))
+	} else {
+		m.escalate(ct)
+	}
+	select {
+	case <-exited:
+	case <-m.quit:
+		stopAll(timers)
+		m.stopEscalation(ct)
+		return false
+	}
+	stopAll(timers)
+	m.stopEscalation(ct)
+	return true
 }
 
 // stopEscalation cancels escalate's timers.
@@ -393,6 +441,13 @@ func (m *Mesos) Kill(ctx context.Context, id ContainerID, sig syscall.Signal) (b
 	if ct == nil {
 		m.mu.Unlock()
 		return false, nil
+	}
+	if ct.supervised && ct.running && ct.pid != 0 {
+		m.mu.Unlock()
+		if err := m.signalTask(ct, sig); err != nil {
+			return false, fmt.Errorf("containerizer: kill %s: unable to send signal to container: %w", id, err)
+		}
+		return true, nil
 	}
 	if ct.pid == 0 || ct.sigfd < 0 || !ct.running {
 		// No task yet: destroy, as Mesos does for a container without pid.

@@ -46,6 +46,51 @@
 // once its signal handlers are installed; the containerizer waits for that
 // before signalling it.
 //
+// # The launch supervisor
+//
+// With Config.Launcher = LauncherSupervisor (the default of agents built by
+// embedded/agent; the package default stays the shim) a container is one
+// process, not two: one supervisor per runtime directory (per agent) forks
+// every task itself. It is the same executable as the shim (a re-exec of
+// this binary with SupervisorEnv set, or Config.Shim), started lazily by the
+// first launch, in its own session, a child subreaper with GOMAXPROCS=2. It
+// holds an exclusive flock on <runtime_dir>/supervisor.lock (which records
+// its pid and start time), logs to <runtime_dir>/supervisor.log, and listens on an abstract unix socket named after
+// a hash of the runtime directory (shim.SocketName: no 108-byte sun_path
+// limit, no stale socket file; only peers of its uid or root are accepted).
+// The agent connects (again after a restart), says hello and gets the list
+// of live tasks; a launch sends the LaunchInfo with the sandbox's stdout and
+// stderr (and the cgroup directory, for CLONE_INTO_CGROUP) as SCM_RIGHTS and
+// gets the task's pid and start time back, or the exec failure ("Failed to
+// execute '<path>': ..." is in the task's stderr and status 1 in its status
+// file, as with the shim). When a task exits the supervisor writes its raw
+// wait status to the same status file, SIGKILLs its process group and the
+// processes of its session that were orphaned to it (with their
+// descendants), reaps them all and only then sends Exited, which is how the
+// agent's reaper learns the exit. Signals go straight from the agent to the
+// task: a pidfd check that the task is not reaped, then kill(-pgid). The
+// messages are length-prefixed frames in shim.Encode's style (shim.
+// AppendFrame, shim.DecodeMessage). The supervisor exits once it has no live
+// task and no connected agent; Close waits for that, so nothing is left
+// behind. An agent killed with SIGKILL leaves it running with its tasks; the
+// restarted agent's Recover reconnects, re-attaches the tasks it lists,
+// reads the status files of those that ended meanwhile, and kills tasks of
+// containers it no longer knows. If the supervisor itself is gone while a
+// task lives, the agent can only kill the task (watching it through a
+// pidfd): its termination then has no status, as when Mesos's executor dies.
+//
+// Differences from the shim launcher: the task exists only from exec() on,
+// so PREPARING forks nothing, ISOLATING only starts the isolators' watches,
+// and in exec() (FETCHING → RUNNING) the task is forked, its pid (the task's,
+// not a helper's: Status's executor_pid) is checkpointed (pid, pid.start_time,
+// forked.pid, plus an empty "supervised" marker written in PREPARING) and
+// handed to the isolators before the RUNNING transition; with cgroups v2 the
+// task is created in its cgroup. posix usage counts the task itself and its
+// descendants, not orphans it left to the supervisor. Kill and the
+// SIGTERM/SIGKILL of a destroy go to the task's group; the supervisor kills
+// the rest of the session after the task exits (a process that called
+// setsid has left it and is not killed). Nested containers work the same.
+//
 // Commands: shell=true runs `/bin/sh -c <value>`; shell=false execs value
 // with arguments as the complete argv, never re-split or re-joined. The
 // environment is PATH (default), the agent's environment, MESOS_SANDBOX
@@ -120,6 +165,13 @@
 //     containerizer (in Mesos, by the agent's GarbageCollector).
 //   - Recover takes the list of known containers instead of the agent's
 //     SlaveState; RuntimeDir defaults under work_dir.
+//   - Agents start tasks through one launch supervisor per agent by default
+//     (LauncherSupervisor, above) instead of Mesos's launch helper per
+//     container: ending and starting a Go helper process per container
+//     cost more than the task itself on a small machine. The helper model
+//     stays available (LauncherShim, the package default and what the
+//     containerizer tour walks through).
 //
-// Requires Linux 5.3+ (pidfd_open, pidfd_send_signal, PR_SET_CHILD_SUBREAPER).
+// Requires Linux 5.3+ (pidfd_open, pidfd_send_signal, PR_SET_CHILD_SUBREAPER;
+// 5.7+ for CLONE_INTO_CGROUP with the supervisor and cgroups v2).
 package containerizer

@@ -48,4 +48,6 @@ type RecoveredContainer struct {
 	PID         int
 	Directory   string
 	Config      ContainerConfig
+
+	taskPID bool // PID is the task's (supervisor launcher), not a shim's
 }

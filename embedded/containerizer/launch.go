@@ -206,6 +206,9 @@ func (m *Mesos) launchSteps(ctx context.Context, ct *container) error {
 	}
 	defer stdout.Close()
 	defer stderr.Close()
+	if m.useSup {
+		return m.launchSupervised(ctx, ct, info, usr, stdout, stderr)
+	}
 	f, err := forkShim(m.cfg.Shim, info, m.devnull, stdout, stderr)
 	if err != nil {
 		return fmt.Errorf("failed to fork: %w", err)

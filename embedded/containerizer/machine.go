@@ -32,7 +32,10 @@ type container struct {
 	sigfd     int      // pidfd used to signal the shim; -1 if none
 	pipe      *os.File // write end of the shim's go pipe until exec
 	ready     *os.File // read end of the shim's ready pipe; nil once seen ready
-	running   bool     // the go byte was written
+	running   bool     // the go byte was written (the task was launched)
+
+	supervised bool // the supervisor forked the task: pid is the task's
+	lost       bool // supervised, but the supervisor is gone: no status
 
 	launchCancel context.CancelFunc
 	launchDone   chan struct{} // closed once Launch stops touching the container

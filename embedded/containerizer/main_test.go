@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -53,6 +54,35 @@ func runTests(m *testing.M) int {
 // production default, which TestReexecShim and Example exercise.
 var testShim []string
 
+// testLauncher is the Config.Launcher of newTestMesos and of the agent
+// helper: $MESOSCOPE_CONTAINERIZER_TEST_LAUNCHER, so that the whole suite
+// can run with either launcher; tests that matter for both also run both.
+var testLauncher = os.Getenv(launcherEnv)
+
+// forLaunchers runs f as a subtest "launcher=<name>" for each launcher;
+// newTestMesos (through launcherOf) gives the subtest's containerizers that
+// launcher.
+func forLaunchers(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	for _, l := range launchers {
+		t.Run("launcher="+l, f)
+	}
+}
+
+// launcherOf is the launcher a test runs with: the "launcher=<name>"
+// element of its name (forLaunchers), else testLauncher.
+func launcherOf(t testing.TB) string {
+	for _, part := range strings.Split(t.Name(), "/") {
+		if l, ok := strings.CutPrefix(part, "launcher="); ok {
+			return l
+		}
+	}
+	return testLauncher
+}
+
+// launcherEnv selects testLauncher (and hands it to the agent helper).
+const launcherEnv = "MESOSCOPE_CONTAINERIZER_TEST_LAUNCHER"
+
 // shimPathEnv hands testShim to the agent helper process.
 const shimPathEnv = "MESOSCOPE_CONTAINERIZER_TEST_SHIM"
 
@@ -76,6 +106,7 @@ func buildShim(dir string) []string {
 //	printargs  write os.Args[1:] as JSON to stdout
 //	alloc:N    allocate and touch N MiB, say "allocated", then block
 //	agent      be an agent process for the recovery test
+//	pgrp       leave a sleep behind in another process group, exit 3
 func runTestHelper(role string) int {
 	switch {
 	case role == "printargs":
@@ -95,6 +126,16 @@ func runTestHelper(role string) int {
 		}
 	case role == "agent":
 		return runAgentHelper()
+	case role == "pgrp":
+		// A sleep in a process group of its own (same session), its pid
+		// in $PIDFILE; then exit 3, leaving it behind.
+		pid, err := syscall.ForkExec("/bin/sleep", []string{"sleep", "1000"}, &syscall.ProcAttr{Sys: &syscall.SysProcAttr{Setpgid: true}})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		os.WriteFile(os.Getenv("PIDFILE"), []byte(strconv.Itoa(pid)), 0o644)
+		return 3
 	}
 	fmt.Fprintf(os.Stderr, "unknown helper role %q\n", role)
 	return 2

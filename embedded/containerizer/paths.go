@@ -208,7 +208,7 @@ func openRetry(path string) (int, error) {
 // times the system calls. An absent directory is not an error.
 func removeRuntimeDir(dir string) error {
 	// The files a container's runtime directory can hold.
-	for _, name := range [...]string{configFile, standaloneMarker, startTimeFile, pidFile, statusFile, unstartedFile, terminationFile} {
+	for _, name := range [...]string{configFile, standaloneMarker, startTimeFile, pidFile, statusFile, unstartedFile, supervisedFile, terminationFile} {
 		syscall.Unlink(dir + string(filepath.Separator) + name)
 	}
 	err := syscall.Rmdir(dir)

@@ -48,6 +48,7 @@ type posixIsolator struct {
 
 type posixEntry struct {
 	pid     int
+	task    bool // pid is the task itself (supervisor launcher), not a shim
 	limit   uint64
 	limited func(Limitation)
 	fired   bool
@@ -79,7 +80,7 @@ func (p *posixIsolator) Recover(_ context.Context, recovered []RecoveredContaine
 		if _, ok := p.containers[key]; ok {
 			return fmt.Errorf("%s: recover %s: container already recovered", p.name, key)
 		}
-		p.containers[key] = &posixEntry{pid: r.PID, limit: memLimitBytes(r.Config.Resources)}
+		p.containers[key] = &posixEntry{pid: r.PID, task: r.taskPID, limit: memLimitBytes(r.Config.Resources)}
 	}
 	return nil
 }
@@ -104,6 +105,34 @@ func (p *posixIsolator) Isolate(_ context.Context, id ContainerID, pid int) erro
 	}
 	e.pid = pid
 	return nil
+}
+
+// isolateTask is Isolate for the supervisor launcher: pid is the task, and
+// counts in the container's usage.
+func (p *posixIsolator) isolateTask(id ContainerID, pid int) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.containers[id.String()]
+	if !ok {
+		return fmt.Errorf("%s: isolate %s: unknown container", p.name, id)
+	}
+	e.pid, e.task = pid, true
+	return nil
+}
+
+// tree is the container's processes: the descendants of its init, and the
+// init itself when it is the task.
+func tree(procs []procStat, pid int, task bool) []procStat {
+	out := descendants(procs, pid)
+	if task {
+		for _, q := range procs {
+			if q.PID == pid {
+				out = append(out, q)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func (p *posixIsolator) Watch(id ContainerID, limited func(Limitation)) {
@@ -139,9 +168,9 @@ func (p *posixIsolator) Cleanup(_ context.Context, id ContainerID) error {
 func (p *posixIsolator) Usage(_ context.Context, id ContainerID) (ResourceStatistics, error) {
 	p.mu.Lock()
 	e, ok := p.containers[id.String()]
-	pid := 0
+	pid, task := 0, false
 	if ok {
-		pid = e.pid
+		pid, task = e.pid, e.task
 	}
 	p.mu.Unlock()
 	if pid == 0 {
@@ -152,7 +181,7 @@ func (p *posixIsolator) Usage(_ context.Context, id ContainerID) (ResourceStatis
 	if err != nil {
 		return ResourceStatistics{}, fmt.Errorf("%s: usage %s: %w", p.name, id, err)
 	}
-	return treeUsage(descendants(procs, pid), p.cpu, p.mem, p.pageSize), nil
+	return treeUsage(tree(procs, pid, task), p.cpu, p.mem, p.pageSize), nil
 }
 
 // treeUsage sums a process tree like src/usage/usage.cpp usage(pid, mem,
@@ -198,14 +227,15 @@ func (p *posixIsolator) poll() {
 	p.mu.Lock()
 	p.timer = nil
 	type check struct {
-		e   *posixEntry
-		pid int
-		lim uint64
+		e    *posixEntry
+		pid  int
+		task bool
+		lim  uint64
 	}
 	var checks []check
 	for _, e := range p.containers {
 		if e.limit > 0 && e.limited != nil && !e.fired && e.pid > 0 {
-			checks = append(checks, check{e, e.pid, e.limit})
+			checks = append(checks, check{e, e.pid, e.task, e.limit})
 		}
 	}
 	p.mu.Unlock()
@@ -216,7 +246,7 @@ func (p *posixIsolator) poll() {
 		if err == nil {
 			for _, c := range checks {
 				var rss uint64
-				for _, q := range descendants(procs, c.pid) {
+				for _, q := range tree(procs, c.pid, c.task) {
 					if q.RSS > 0 {
 						rss += uint64(q.RSS) * p.pageSize
 					}

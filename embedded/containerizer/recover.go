@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/mesoscope/mesoscope/embedded/containerizer/shim"
 )
 
 // Recover implements Containerizer, modelling
@@ -30,12 +32,25 @@ import (
 //
 // Terminated nested containers keep their checkpointed termination for Wait.
 func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
+	// A supervisor left by the previous run lists the tasks it still
+	// supervises; exits from now on arrive as its Exited messages.
+	conn, tasks, err := m.sup.connect(false)
+	if err != nil {
+		return fmt.Errorf("containerizer: recover: %w", err)
+	}
+	if conn == nil {
+		m.sup.adoptStale()
+	}
 	if err := m.checkBootID(); err != nil {
 		return fmt.Errorf("containerizer: recover: %w", err)
 	}
 	ids, err := m.lay.runtimeContainerIDs()
 	if err != nil {
 		return fmt.Errorf("containerizer: recover: %w", err)
+	}
+	supTasks := map[string]shim.Task{}
+	for _, t := range tasks {
+		supTasks[t.Key] = t
 	}
 	knownSet := map[string]bool{}
 	for _, k := range known {
@@ -44,11 +59,12 @@ func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
 	self := os.Getpid()
 
 	type found struct {
-		ct     *container
-		pidfd  int
-		child  bool
-		alive  bool
-		orphan bool
+		ct       *container
+		pidfd    int
+		child    bool
+		alive    bool
+		supAlive bool // the supervisor reported its task alive
+		orphan   bool
 	}
 	var all []*found
 	byKey := map[string]*found{}
@@ -96,7 +112,33 @@ func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
 		ct.exited = make(chan struct{})
 		pid, hasPid, perr := readInt(filepath.Join(runtime, pidFile))
 		start, _, _ := readInt(filepath.Join(runtime, startTimeFile))
-		if perr != nil || !hasPid || pid <= 0 {
+		var st syscall.Stat_t
+		if syscall.Stat(filepath.Join(runtime, supervisedFile), &st) == nil {
+			ct.supervised = true
+			if t, ok := supTasks[ct.key]; ok {
+				delete(supTasks, ct.key)
+				ct.pid, ct.startTime, ct.running = t.PID, t.StartTime, true
+				if fd, err := pidfdOpen(t.PID); err == nil {
+					ct.sigfd = fd
+				}
+				f.supAlive = true
+			} else if perr == nil && hasPid && pid > 0 {
+				ct.pid, ct.startTime, ct.running = int(pid), uint64(start), true
+				if ps, err := readStat(int(pid)); err == nil && ps.StartTime == uint64(start) {
+					// Alive without its supervisor: it can only be killed,
+					// and its termination has no status.
+					f.child = ps.PPID == self
+					if ps.State != 'Z' || f.child {
+						if fd, err := pidfdOpen(int(pid)); err == nil {
+							f.pidfd, f.alive = fd, true
+							ct.lost, f.orphan = true, true
+						}
+					}
+				}
+			} else if syscall.Stat(filepath.Join(runtime, statusFile), &st) == nil {
+				ct.running = true // the exec failed: the status says so
+			}
+		} else if perr != nil || !hasPid || pid <= 0 {
 			// Forked but not checkpointed: the shim dies on its closed pipe.
 			f.orphan = true
 		} else {
@@ -121,13 +163,27 @@ func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
 			if sfd, err := dupCloexec(f.pidfd); err == nil {
 				ct.sigfd = sfd
 			}
-		} else {
+		} else if !f.supAlive {
 			close(ct.exited)
 		}
 		all = append(all, f)
 		byKey[ct.key] = f
 	}
 	m.mu.Unlock()
+	// Tasks of containers nobody knows any more are killed; the supervisor
+	// cleans up after them.
+	for _, t := range supTasks {
+		if ps, err := readStat(t.PID); err != nil || ps.StartTime != t.StartTime {
+			continue
+		}
+		if fd, err := pidfdOpen(t.PID); err == nil {
+			if pidfdSignal(fd, syscall.SIGKILL) == nil {
+				syscall.Kill(-t.PID, syscall.SIGKILL)
+			}
+			syscall.Close(fd)
+		}
+		m.log.Info("Killing an unknown supervised task", "container", t.Key, "pid", t.PID)
+	}
 
 	var recovered []RecoveredContainer
 	var orphans []ContainerID
@@ -135,7 +191,7 @@ func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
 		if f.orphan {
 			orphans = append(orphans, f.ct.id)
 		} else {
-			recovered = append(recovered, RecoveredContainer{ContainerID: f.ct.id, PID: f.ct.pid, Directory: f.ct.directory, Config: f.ct.config})
+			recovered = append(recovered, RecoveredContainer{ContainerID: f.ct.id, PID: f.ct.pid, Directory: f.ct.directory, Config: f.ct.config, taskPID: f.ct.supervised})
 		}
 	}
 	var errs []error
@@ -163,6 +219,9 @@ func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
 			if err := m.reaper.watch(ct.pid, f.pidfd, f.child, m.onExit(ct)); err != nil {
 				m.markExited(ct)
 			}
+		}
+		if f.supAlive {
+			m.sup.watchExit(ct.key, ct.pid, m.onSupervisedExit(ct))
 		}
 		if !f.orphan {
 			for _, iso := range m.isolators {
@@ -193,6 +252,7 @@ func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
 	}
 	m.mu.Unlock()
 	m.flush()
+	m.sup.forgetEarly()
 	if len(errs) > 0 {
 		return fmt.Errorf("containerizer: recover: %w", errors.Join(errs...))
 	}

@@ -15,7 +15,8 @@ const prSetChildSubreaper = shim.PRSetChildSubreaper
 type launchInfo = shim.LaunchInfo
 
 // RunShimIfRequested runs the launch shim and exits the process when the
-// ShimEnv variable is set; otherwise it returns immediately. The shim itself
+// ShimEnv variable is set, or the launch supervisor when SupervisorEnv is;
+// otherwise it returns immediately. The shim itself
 // lives in the leaf package shim, so that a dedicated shim binary (see
 // internal/shim) links little more than the runtime.
 func RunShimIfRequested() { shim.RunIfRequested() }

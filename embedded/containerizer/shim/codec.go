@@ -56,13 +56,18 @@ func Encode(info LaunchInfo) string {
 
 // decoder consumes an encoded LaunchInfo; the first error sticks.
 type decoder struct {
-	s   string
-	err error
+	s    string
+	err  error
+	what string // what is decoded, for errors; "" is "launch info"
 }
 
 func (d *decoder) fail(field, msg string) {
 	if d.err == nil {
-		d.err = errors.New("shim: decode launch info: " + field + ": " + msg)
+		what := d.what
+		if what == "" {
+			what = "launch info"
+		}
+		d.err = errors.New("shim: decode " + what + ": " + field + ": " + msg)
 	}
 }
 

@@ -11,4 +11,13 @@
 // plumbing, so a dedicated shim binary starts quickly; mesoscope itself can
 // also re-exec its own binary with Env set (see
 // containerizer.RunShimIfRequested).
+//
+// The same executable is also the agent's launch supervisor (RunSupervisor,
+// selected by SupervisorEnv): one process per agent that fork-execs every
+// task itself, so that a container is one process rather than a shim and
+// its task. Mesos has no such process; it combines the launch helper's
+// duties (status file, signals, reaping) with what an agent restart needs
+// (tasks outlive the agent; a new agent reconnects over a unix socket and
+// learns exits as messages). Its protocol is in proto.go (AppendFrame,
+// DecodeMessage).
 package shim

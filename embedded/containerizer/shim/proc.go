@@ -57,3 +57,18 @@ func leftovers(self int) []int {
 	}
 	return out
 }
+
+// parseStatStartTime extracts starttime (field 22, in clock ticks after
+// boot) from a /proc/<pid>/stat line.
+func parseStatStartTime(b []byte) (uint64, error) {
+	closing := bytes.LastIndexByte(b, ')')
+	if closing < 0 {
+		return 0, errors.New("proc stat: no comm")
+	}
+	f := bytes.Fields(b[closing+1:])
+	// Fields after comm start at field 3, so field 22 is f[19].
+	if len(f) < 20 {
+		return 0, errors.New("proc stat: too few fields")
+	}
+	return strconv.ParseUint(string(f[19]), 10, 64)
+}

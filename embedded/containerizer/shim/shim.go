@@ -57,9 +57,16 @@ type LaunchInfo struct {
 // and wakes (the P must move to its thread). The shim blocks and wakes at
 // every step (go byte, signal, task exit), so this halves the thread
 // switches of a destroy. The caller blocks until the shim exits the process.
+//
+// With SupervisorEnv set instead, the process becomes the agent's launch
+// supervisor (RunSupervisor) the same way.
 func RunIfRequested() {
 	if v, ok := os.LookupEnv(Env); ok {
 		go func() { os.Exit(Run(v, os.Stderr)) }()
+		select {}
+	}
+	if v, ok := os.LookupEnv(SupervisorEnv); ok {
+		go func() { os.Exit(RunSupervisor(v, os.Stderr)) }()
 		select {}
 	}
 }
