@@ -525,9 +525,9 @@ func (s *Session) fetcherCmd(c *Command) (string, error) {
 	}
 	m := e.m.Fetcher().Metrics()
 	out := []string{
-		fmt.Sprintf("mesoscope/fetcher/cache_misses                 %d", m.CacheMisses),
-		fmt.Sprintf("mesoscope/fetcher/cache_hits                   %d", m.CacheHits),
-		fmt.Sprintf("mesoscope/fetcher/cache_entries                %d", m.CacheEntries),
+		fmt.Sprintf("containerizer/fetcher/cache_misses             %d", m.CacheMisses),
+		fmt.Sprintf("containerizer/fetcher/cache_hits               %d", m.CacheHits),
+		fmt.Sprintf("containerizer/fetcher/cache_entries            %d", m.CacheEntries),
 		fmt.Sprintf("containerizer/fetcher/cache_size_used_bytes    %d", m.CacheSizeUsedBytes),
 	}
 	dir := filepath.Join(e.work, "fetch")

@@ -71,7 +71,6 @@ func TestSessionErrors(t *testing.T) {
 		{"containerizer twice", []string{"containerizer", "containerizer"}, "error: containerizer: already started"},
 		{"containerizer bad grace", []string{"containerizer grace=soon"}, `error: containerizer: grace="soon"`},
 		{"launch shell and argv", []string{"containerizer", "launch c1 shell=true argv=/bin/true"}, "error: launch: want exactly one of"},
-		{"launch relative argv", []string{"containerizer", "launch c1 argv=true"}, "must be an absolute executable path"},
 		{"launch unknown artifact", []string{"containerizer", "launch c1 shell=true fetch=nope"}, "error: launch: fetch=nope: unknown artifact"},
 		{"launch bad grace", []string{"containerizer", "launch c1 shell=true grace=-1s"}, `error: launch: grace="-1s"`},
 		{"unknown artifact", []string{"containerizer", "artifact nope"}, "error: artifact nope: unknown"},

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,6 +26,7 @@ func newAgentCommand() *cobra.Command {
 		masterAddr, ip, workDir, resources, attributes, hostname, backoff string
 		port, workers                                                     int
 		authReadonly, authReadwrite, strict, supervise                    bool
+		isolation, gcDelay, cacheSize, cacheDir, runtimeDir               string
 		recoverMode                                                       string
 		httpCredentials                                                   string
 		duration                                                          time.Duration
@@ -59,6 +63,11 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 			if (authReadonly || authReadwrite) && len(creds) == 0 {
 				return fmt.Errorf("agent: --authenticate_http_*: no credentials to check against; give --http_credentials")
 			}
+			cc, err := containerizerFlags(isolation, gcDelay, cacheSize, cacheDir, runtimeDir)
+			if err != nil {
+				return fmt.Errorf("agent: %w", err)
+			}
+			cc.Launcher = launcherFor(supervise)
 			ln, err := listen(ip, port)
 			if err != nil {
 				return fmt.Errorf("agent: %w", err)
@@ -84,7 +93,7 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 				RegistrationBackoffFactor: factor, Logger: logger,
 				AuthenticateHTTPReadonly: authReadonly, AuthenticateHTTPReadwrite: authReadwrite, HTTPCredentials: creds,
 				Recover: recoverMode, Strict: &strict,
-				Containerizer: containerizer.Config{Launcher: launcherFor(supervise)},
+				Containerizer: cc,
 			})
 			if err != nil {
 				rt.Stop(context.Background())
@@ -134,6 +143,11 @@ under --work_dir, and serves /state, /api/v1, /monitor/statistics, /containers a
 	f.IntVar(&workers, "workers", 0, "worker goroutines of the runtime (0: LIBPROCESS_NUM_WORKER_THREADS, else the number of CPUs)")
 	f.DurationVar(&duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
 	f.StringVar(&recoverMode, "recover", agent.RecoverReconnect, "what to do with the executors a previous agent on --work_dir checkpointed: reconnect (keep them running) or cleanup (kill them and exit)")
+	f.StringVar(&isolation, "isolation", "", "isolators, comma-separated: cgroups/cpu,cgroups/mem (the default; posix when the machine has no cgroups v2 to give) or posix/cpu,posix/mem")
+	f.StringVar(&gcDelay, "gc_delay", "1weeks", "how long a finished container's sandbox is kept")
+	f.StringVar(&cacheSize, "fetcher_cache_size", "2GB", "size of the fetcher's cache (B, KB, MB, GB, TB)")
+	f.StringVar(&cacheDir, "fetcher_cache_dir", "", "directory of the fetcher's cache (default: <work_dir>/fetch)")
+	f.StringVar(&runtimeDir, "runtime_dir", "", "directory of the containers' runtime checkpoints (default: <work_dir>/run)")
 	f.BoolVar(&supervise, "launch_supervisor", true, "start tasks through one launch supervisor per agent (one process per container); false: a launch shim per container forks its task, as Mesos's mesos-containerizer launch helper does (slower: two processes per container)")
 	f.BoolVar(&strict, "strict", true, "fail recovery on any error reading the checkpointed state (false: skip what cannot be read)")
 	f.BoolVar(&authReadonly, "authenticate_http_readonly", false, "require HTTP basic authentication for /state, /flags, /monitor/statistics, /containers and /files")
@@ -149,4 +163,52 @@ func launcherFor(supervise bool) string {
 		return containerizer.LauncherSupervisor
 	}
 	return containerizer.LauncherShim
+}
+
+// containerizerFlags checks the agent's containerizer flags (Mesos's names)
+// and returns the containerizer configuration; every error names its flag.
+func containerizerFlags(isolation, gcDelay, cacheSize, cacheDir, runtimeDir string) (containerizer.Config, error) {
+	var c containerizer.Config
+	for name := range strings.SplitSeq(isolation, ",") {
+		switch name = strings.TrimSpace(name); name {
+		case "":
+		case "cgroups/cpu", "cgroups/mem", "posix/cpu", "posix/mem":
+			c.Isolation = append(c.Isolation, name)
+		default:
+			return c, fmt.Errorf("--isolation=%q: unknown isolator %q (want cgroups/cpu, cgroups/mem, posix/cpu or posix/mem)", isolation, name)
+		}
+	}
+	var err error
+	if c.GCDelay, err = positiveDuration("gc_delay", gcDelay); err != nil {
+		return c, err
+	}
+	if c.FetcherConfig.CacheSize, err = parseBytes(cacheSize); err != nil {
+		return c, fmt.Errorf("--fetcher_cache_size=%q: %w", cacheSize, err)
+	}
+	if c.FetcherConfig.CacheSize == 0 {
+		c.FetcherConfig.CacheSize = -1 // no cache (0 in the Config means the default)
+	}
+	c.FetcherConfig.CacheDir, c.RuntimeDir = cacheDir, runtimeDir
+	return c, nil
+}
+
+// parseBytes parses stout's Bytes text: a non-negative whole number and a
+// unit, B, KB, MB, GB or TB (powers of 1024).
+func parseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"TB", 40}, {"GB", 30}, {"MB", 20}, {"KB", 10}, {"B", 0}}
+	for _, u := range units {
+		num, ok := strings.CutSuffix(strings.TrimSpace(s), u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+		if err != nil || n < 0 || n > math.MaxInt64>>u.shift {
+			return 0, fmt.Errorf("want a size such as 2GB or 512MB")
+		}
+		return n << u.shift, nil
+	}
+	return 0, fmt.Errorf("want a size such as 2GB or 512MB (units B, KB, MB, GB, TB)")
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -103,6 +105,57 @@ func TestLaunchSupervisorFlag(t *testing.T) {
 	}{{true, "supervisor"}, {false, "shim"}} {
 		if got := launcherFor(tc.supervise); got != tc.want {
 			t.Errorf("launcherFor(%v) = %q, want %q", tc.supervise, got, tc.want)
+		}
+	}
+}
+
+// A work_dir made for local or demo can be traversed by a task's user.
+func TestTempWorkDirMode(t *testing.T) {
+	dir, err := tempWorkDir("mesoscope-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	st, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Mode().Perm(); got != 0o755 {
+		t.Errorf("tempWorkDir mode = %v, want 0755", got)
+	}
+}
+
+// The agent's containerizer flags: Mesos's names, checked, into the
+// containerizer's configuration.
+func TestContainerizerFlags(t *testing.T) {
+	c, err := containerizerFlags("posix/cpu, posix/mem", "2days", "512MB", "/cache", "/run/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Isolation, []string{"posix/cpu", "posix/mem"}; !slices.Equal(got, want) {
+		t.Errorf("Isolation = %q, want %q", got, want)
+	}
+	if got, want := c.GCDelay, 48*time.Hour; got != want {
+		t.Errorf("GCDelay = %v, want %v", got, want)
+	}
+	if got, want := c.FetcherConfig.CacheSize, int64(512<<20); got != want {
+		t.Errorf("CacheSize = %d, want %d", got, want)
+	}
+	if c.FetcherConfig.CacheDir != "/cache" || c.RuntimeDir != "/run/x" {
+		t.Errorf("CacheDir, RuntimeDir = %q, %q, want /cache, /run/x", c.FetcherConfig.CacheDir, c.RuntimeDir)
+	}
+	if c, err := containerizerFlags("", "1weeks", "0B", "", ""); err != nil || c.FetcherConfig.CacheSize != -1 {
+		t.Errorf("--fetcher_cache_size=0B: CacheSize = %d, %v, want -1 (no cache)", c.FetcherConfig.CacheSize, err)
+	}
+	for _, tc := range []struct{ isolation, gc, size, want string }{
+		{"posix/disk", "1weeks", "2GB", "--isolation"},
+		{"", "soon", "2GB", "--gc_delay"},
+		{"", "1weeks", "2 gigs", "--fetcher_cache_size"},
+		{"", "1weeks", "-1GB", "--fetcher_cache_size"},
+		{"", "1weeks", "99999999999TB", "--fetcher_cache_size"},
+	} {
+		if _, err := containerizerFlags(tc.isolation, tc.gc, tc.size, "", ""); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("containerizerFlags(%q, %q, %q) = %v, want an error naming %s", tc.isolation, tc.gc, tc.size, err, tc.want)
 		}
 	}
 }

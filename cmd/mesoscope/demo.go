@@ -80,7 +80,7 @@ first, then the frameworks and the cluster (every task is killed), and a summary
 				return fmt.Errorf("demo: %w", err)
 			}
 			if workDir == "" {
-				if workDir, err = os.MkdirTemp("", "mesoscope-demo-"); err != nil {
+				if workDir, err = tempWorkDir("mesoscope-demo-"); err != nil {
 					return fmt.Errorf("demo: --work_dir: %w", err)
 				}
 				defer os.RemoveAll(workDir)

@@ -68,7 +68,7 @@ kill the master and it recovers its registry and the agents reregister.`,
 				return fmt.Errorf("local: %w", err)
 			}
 			if workDir == "" {
-				if workDir, err = os.MkdirTemp("", "mesoscope-local-"); err != nil {
+				if workDir, err = tempWorkDir("mesoscope-local-"); err != nil {
 					return fmt.Errorf("local: --work_dir: %w", err)
 				}
 			}
@@ -183,4 +183,20 @@ func waitAndStopUnless(parent context.Context, duration time.Duration, done <-ch
 		return fmt.Errorf("stop: %w", err)
 	}
 	return nil
+}
+
+// tempWorkDir creates a fresh work_dir under the system's temporary
+// directory. It is 0755 like a mesos-agent's work_dir, not MkdirTemp's
+// 0700: a task run as another user (CommandInfo.user, when the agent is
+// root) must be able to reach its sandbox below it.
+func tempWorkDir(prefix string) (string, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
 }

@@ -132,7 +132,18 @@
 // show_nested lists default executors' child containers with their parent),
 // /slave(N)/flags, /slave(N)/health, /slave(N)/monitor/statistics,
 // /slave(N)/containers, and the shared files process's /files/browse and
-// /files/read. Metrics: slave/* on the runtime's registry (metrics.go).
+// /files/read. Metrics: slave/* on the runtime's registry (metrics.go), and the
+// containerizer's fetcher metrics under containerizer/fetcher/ (Mesos's
+// task_fetches_succeeded, task_fetches_failed, cache_size_total_bytes and
+// cache_size_used_bytes; cache_hits, cache_misses, cache_evictions and cache_entries
+// are mesoscope's).
+//
+// mesoscope extra: /slave(N)/mesoscope/v1/containers (containerhistory.go; plain
+// /mesoscope/v1/containers where the runtime's delegate is the agent, as in
+// `mesoscope agent`) serves the containerizer's state history of every live container
+// and of the last 1024 destroyed ones ({"containers": [...]}, live first), each state
+// with its time, in the read-only realm; ?container_id= keeps one (404 if unknown),
+// ?completed=false leaves the destroyed ones out. Mesos has no such endpoint.
 //
 // # Where it deliberately differs from Mesos
 //

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mesoscope/mesoscope/embedded/containerizer"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 )
 
@@ -61,7 +62,30 @@ func (a *Agent) flags() map[string]string {
 	if cc.CgroupsRoot != "" {
 		f["cgroups_root"] = cc.CgroupsRoot
 	}
+	size := cc.FetcherConfig.CacheSize
+	switch {
+	case size == 0:
+		size = containerizer.DefaultFetcherCacheSize
+	case size < 0:
+		size = 0
+	}
+	f["fetcher_cache_size"] = formatBytes(size)
+	f["launch_supervisor"] = strconv.FormatBool(cc.Launcher == "" || cc.Launcher == containerizer.LauncherSupervisor)
 	return f
+}
+
+// formatBytes writes a size the way stout's Bytes does: in the largest of
+// B, KB, MB, GB and TB that divides it.
+func formatBytes(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		shift  uint
+	}{{"TB", 40}, {"GB", 30}, {"MB", 20}, {"KB", 10}} {
+		if n >= 1<<u.shift && n%(1<<u.shift) == 0 {
+			return strconv.FormatInt(n>>u.shift, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10) + "B"
 }
 
 // flagList returns the flags as GET_FLAGS lists them, ordered by name.

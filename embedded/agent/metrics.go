@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/mesoscope/mesoscope/embedded/containerizer"
 	"github.com/mesoscope/mesoscope/embedded/mesos"
 	"github.com/mesoscope/mesoscope/embedded/process"
 )
@@ -106,6 +107,9 @@ func (a *Agent) initMetrics() {
 	} {
 		gauge(s.name, func() float64 { return float64(a.countExecutors(s.state)) })
 	}
+	for _, g := range fetcherGauges() {
+		gauge(g.name, func() float64 { return g.get(a.fetcherMetrics()) })
+	}
 	for _, name := range []string{"cpus", "mem", "disk", "gpus"} {
 		gauge("slave/"+name+"_total", func() float64 { return a.resourceTotal(name) })
 		gauge("slave/"+name+"_used", func() float64 { return a.resourceUsed(name) })
@@ -117,6 +121,43 @@ func (a *Agent) initMetrics() {
 			return a.resourceUsed(name) / total
 		})
 	}
+}
+
+// fetcherGauges are the containerizer's fetcher metrics the agent publishes
+// (FetcherProcess::Metrics in src/slave/containerizer/fetcher.cpp registers the first
+// four with the agent's libprocess; Mesos's two fetch counts are counters, read here
+// through pull gauges: /metrics/snapshot serves the same numbers). The cache_* counts
+// and cache_entries are mesoscope's.
+func fetcherGauges() []struct {
+	name string
+	get  func(containerizer.FetcherMetrics) float64
+} {
+	return []struct {
+		name string
+		get  func(containerizer.FetcherMetrics) float64
+	}{
+		{"containerizer/fetcher/task_fetches_succeeded", func(m containerizer.FetcherMetrics) float64 { return float64(m.TaskFetchesSucceeded) }},
+		{"containerizer/fetcher/task_fetches_failed", func(m containerizer.FetcherMetrics) float64 { return float64(m.TaskFetchesFailed) }},
+		{"containerizer/fetcher/cache_size_total_bytes", func(m containerizer.FetcherMetrics) float64 { return float64(m.CacheSizeTotalBytes) }},
+		{"containerizer/fetcher/cache_size_used_bytes", func(m containerizer.FetcherMetrics) float64 { return float64(m.CacheSizeUsedBytes) }},
+		{"containerizer/fetcher/cache_hits", func(m containerizer.FetcherMetrics) float64 { return float64(m.CacheHits) }},
+		{"containerizer/fetcher/cache_misses", func(m containerizer.FetcherMetrics) float64 { return float64(m.CacheMisses) }},
+		{"containerizer/fetcher/cache_evictions", func(m containerizer.FetcherMetrics) float64 { return float64(m.CacheEvictions) }},
+		{"containerizer/fetcher/cache_entries", func(m containerizer.FetcherMetrics) float64 { return float64(m.CacheEntries) }},
+	}
+}
+
+// fetcherMetrics reads the containerizer's fetcher counters (zero before the
+// containerizer exists, i.e. before the first registration).
+func (a *Agent) fetcherMetrics() containerizer.FetcherMetrics {
+	if a.cont == nil {
+		return containerizer.FetcherMetrics{}
+	}
+	f := a.cont.Containerizer().Fetcher()
+	if f == nil {
+		return containerizer.FetcherMetrics{}
+	}
+	return f.Metrics()
 }
 
 func boolGauge(b bool) float64 {

@@ -175,7 +175,7 @@ func TestLaunchFailure(t *testing.T) {
 	e.registerAgent(t)
 	task := commandTask("t1", "")
 	f := false
-	v := "relative/path"
+	v := "/bin/tr\x00ue" // not a command a container can run
 	task.Command = &mesos.CommandInfo{Shell: &f, Value: &v}
 	e.runTask(testFramework("fw1"), task)
 	if u := e.master.next(t); u.Status.State != mesos.TaskStarting {

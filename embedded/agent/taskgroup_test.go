@@ -167,7 +167,7 @@ func TestTaskGroupEndsTogether(t *testing.T) {
 			cmds: []string{"", "sleep 60", "sleep 60"},
 			want: map[string][]string{
 				"g1": {"TASK_STARTING SOURCE_EXECUTOR", "TASK_FAILED SOURCE_EXECUTOR " +
-					`containerizer: launch ` + "%s" + `: invalid container config: 'command_info.value' "relative/path" must be an absolute executable path when shell is false`},
+					`containerizer: launch ` + "%s" + `: invalid container config: 'command_info.value' contains NUL`},
 				"g2": {"TASK_STARTING SOURCE_EXECUTOR", "TASK_RUNNING SOURCE_EXECUTOR", killed},
 				"g3": {"TASK_STARTING SOURCE_EXECUTOR", "TASK_RUNNING SOURCE_EXECUTOR", killed},
 			},
@@ -183,7 +183,7 @@ func TestTaskGroupEndsTogether(t *testing.T) {
 			for i, cmd := range tc.cmds {
 				task := commandTask("g"+string(rune('1'+i)), cmd)
 				if cmd == "" {
-					shell, v := false, "relative/path"
+					shell, v := false, "/bin/tr\x00ue"
 					task.Command = &mesos.CommandInfo{Shell: &shell, Value: &v}
 				}
 				tasks = append(tasks, task)

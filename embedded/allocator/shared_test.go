@@ -2,6 +2,7 @@ package allocator
 
 import (
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/mesoscope/mesoscope/embedded/resources"
@@ -194,20 +195,8 @@ func TestIdleAgentSharesItsTotal(t *testing.T) {
 				}
 			}
 		}
-		if got, want := offerTexts(r), texts[i]; !equalStrings(got, want) {
+		if got, want := offerTexts(r), texts[i]; !slices.Equal(got, want) {
 			t.Errorf("offers of cycle %d changed after they were handed out:\n got %q\nwant %q", i+1, got, want)
 		}
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

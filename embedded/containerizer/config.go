@@ -178,9 +178,6 @@ func (cfg *ContainerConfig) Validate() error {
 	if c.Value == "" {
 		return fmt.Errorf("%w: 'command_info.value' is empty", ErrInvalidConfig)
 	}
-	if !c.Shell && !filepath.IsAbs(c.Value) {
-		return fmt.Errorf("%w: 'command_info.value' %q must be an absolute executable path when shell is false", ErrInvalidConfig, c.Value)
-	}
 	for i, v := range c.envVars() {
 		if v.Name == "" {
 			return fmt.Errorf("%w: 'command_info.environment.variables[%d].name' is empty", ErrInvalidConfig, i)

@@ -42,7 +42,6 @@ func TestContainerConfigValidate(t *testing.T) {
 	}{
 		{"ok", func(*ContainerConfig) {}, ""},
 		{"empty value", func(c *ContainerConfig) { c.CommandInfo.Value = "" }, "'command_info.value' is empty"},
-		{"relative exec", func(c *ContainerConfig) { c.CommandInfo.Shell = false; c.CommandInfo.Value = "bin/x" }, "absolute executable path"},
 		{"env name", func(c *ContainerConfig) { c.CommandInfo.Environment = &Environment{Variables: []Variable{{Name: ""}}} }, "variables[0].name"},
 		{"env equals", func(c *ContainerConfig) {
 			c.CommandInfo.Environment = &Environment{Variables: []Variable{{Name: "A=B"}}}

@@ -190,6 +190,7 @@ type Mesos struct {
 	tab       table
 	events    []event
 	completed map[string]Termination
+	finished  map[string]Snapshot // the Snapshot of each completed entry, same keys
 	order     []string
 	closed    bool
 	quit      chan struct{}

@@ -317,7 +317,7 @@ func TestLaunchValidationAndAlreadyLaunched(t *testing.T) {
 	}{
 		{NewContainerID("a.b"), shell("true")},
 		{NewContainerID("ok"), ContainerConfig{}},
-		{NewContainerID("ok"), ContainerConfig{CommandInfo: CommandInfo{Value: "relative/path"}}},
+		{NewContainerID("ok"), ContainerConfig{CommandInfo: CommandInfo{Value: "/bin/tr\x00ue"}}},
 		{NewContainerID("ok"), ContainerConfig{CommandInfo: CommandInfo{Shell: true, Value: "x", URIs: []URI{{Value: "http://host"}}}}},
 		{NewContainerID("ok"), ContainerConfig{CommandInfo: CommandInfo{Shell: true, Value: "x", URIs: []URI{{Value: "/f", OutputFile: "../escape"}}}}},
 		{NewContainerID("ok"), ContainerConfig{CommandInfo: CommandInfo{Shell: true, Value: "x"}, FrameworkID: "fw"}},

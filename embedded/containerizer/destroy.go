@@ -161,9 +161,12 @@ func (m *Mesos) runDestroy(ct *container, children []*container) {
 		ct.ready.Close()
 		ct.ready = nil
 	}
+	snap := ct.snapshotLocked()
 	m.tab.remove(ct)
 	ct.final = term
 	m.recordCompletedLocked(ct.key, term)
+	snap.Completed, snap.Termination = true, &term
+	m.finished[ct.key] = snap
 	m.events = append(m.events, event{id: ct.id.clone(), term: term})
 	m.mu.Unlock()
 	// Deliver every event of this container (its DESTROYING transition may
@@ -504,14 +507,20 @@ func (m *Mesos) Remove(ctx context.Context, id ContainerID) error {
 	return nil
 }
 
-// recordCompletedLocked keeps t for Wait after the container is gone.
+// recordCompletedLocked keeps t for Wait after the container is gone, and
+// makes room in m.finished (the completed containers' snapshots, kept next to
+// their terminations and bounded the same way).
 func (m *Mesos) recordCompletedLocked(key string, t Termination) {
+	if m.finished == nil {
+		m.finished = make(map[string]Snapshot)
+	}
 	if _, ok := m.completed[key]; !ok {
 		m.order = append(m.order, key)
 	}
 	m.completed[key] = t
 	for len(m.order) > maxCompleted {
 		delete(m.completed, m.order[0])
+		delete(m.finished, m.order[0])
 		m.order = m.order[1:]
 	}
 }

@@ -87,9 +87,11 @@
 // handed to the isolators before the RUNNING transition; with cgroups v2 the
 // task is created in its cgroup. posix usage counts the task itself and its
 // descendants, not orphans it left to the supervisor. Kill and the
-// SIGTERM/SIGKILL of a destroy go to the task's group; the supervisor kills
-// the rest of the session after the task exits (a process that called
-// setsid has left it and is not killed). Nested containers work the same.
+// SIGTERM/SIGKILL of a destroy go to the task's group; after the task
+// exits the supervisor kills the rest of its session, the processes that
+// left the session (setsid) but still carry the task's MESOS_SANDBOX in
+// their environment, and orphans it can trace to no running task. Nested
+// containers work the same.
 //
 // Commands: shell=true runs `/bin/sh -c <value>`; shell=false execs value
 // with arguments as the complete argv, never re-split or re-joined. The
@@ -160,7 +162,19 @@
 //   - A failed launch step destroys the container itself and Launch
 //     returns a *LaunchError with REASON_CONTAINER_LAUNCH_FAILED (in Mesos
 //     the agent does that), and Wait keeps answering for the last 1024
-//     destroyed containers instead of returning None at once.
+//     destroyed containers instead of returning None at once. Next to each
+//     of those terminations the containerizer keeps the container's
+//     Snapshot (state DESTROYING, its whole History): Completed returns
+//     them, and the agent serves them, with the live ones, at
+//     /mesoscope/v1/containers. Mesos only logs the transitions.
+//   - FetcherMetrics adds containerizer/fetcher/cache_hits, cache_misses,
+//     cache_evictions and cache_entries to Mesos's four fetcher metrics;
+//     they are ours, not Mesos's.
+//   - ResourceStatistics.HasCPUTimes stands for protobuf's "field set":
+//     cpus_user_time_secs and cpus_system_time_secs are marshalled, even
+//     when 0, whenever posix/cpu or the cgroups cpu controller measured the
+//     container, as Mesos sets them (src/usage/usage.cpp); the other
+//     optional fields are still omitted when 0.
 //   - Sandboxes are garbage collected --gc_delay after their mtime by the
 //     containerizer (in Mesos, by the agent's GarbageCollector).
 //   - Recover takes the list of known containers instead of the agent's

@@ -47,18 +47,20 @@ type FetcherConfig struct {
 	Logger *slog.Logger
 }
 
-// FetcherMetrics are the fetcher's counters. The first four are Mesos's
-// metrics (FetcherProcess::Metrics, keys under containerizer/fetcher/);
-// the cache hit/miss/eviction counts are mesoscope's.
+// FetcherMetrics are the fetcher's counters, tagged with the metric names
+// the agent publishes them under. The first four are Mesos's metrics
+// (FetcherProcess::Metrics); the cache hit/miss/eviction counts and the
+// entry count are mesoscope's, named under the same containerizer/fetcher/
+// prefix.
 type FetcherMetrics struct {
 	TaskFetchesSucceeded uint64 `json:"containerizer/fetcher/task_fetches_succeeded"`
 	TaskFetchesFailed    uint64 `json:"containerizer/fetcher/task_fetches_failed"`
 	CacheSizeTotalBytes  int64  `json:"containerizer/fetcher/cache_size_total_bytes"`
 	CacheSizeUsedBytes   int64  `json:"containerizer/fetcher/cache_size_used_bytes"`
-	CacheHits            uint64 `json:"mesoscope/fetcher/cache_hits"`
-	CacheMisses          uint64 `json:"mesoscope/fetcher/cache_misses"`
-	CacheEvictions       uint64 `json:"mesoscope/fetcher/cache_evictions"`
-	CacheEntries         int    `json:"mesoscope/fetcher/cache_entries"`
+	CacheHits            uint64 `json:"containerizer/fetcher/cache_hits"`
+	CacheMisses          uint64 `json:"containerizer/fetcher/cache_misses"`
+	CacheEvictions       uint64 `json:"containerizer/fetcher/cache_evictions"`
+	CacheEntries         int    `json:"containerizer/fetcher/cache_entries"`
 }
 
 // Fetcher downloads a command's URIs into a sandbox, through a size-limited

@@ -49,6 +49,9 @@ func (m *Mesos) Usage(ctx context.Context, id ContainerID) (ResourceStatistics, 
 			m.log.Warn("Skipping resource statistic for container", "container", id.String(), "isolator", iso.Name(), "err", err)
 			continue
 		}
+		if reportsCPUTimes(iso.Name()) && u != (ResourceStatistics{}) {
+			u.HasCPUTimes = true
+		}
 		s.merge(u)
 	}
 	s.Timestamp = float64(m.clock.Now().UnixNano()) / 1e9
@@ -85,7 +88,9 @@ func (m *Mesos) Containers(ctx context.Context) ([]ContainerID, error) {
 }
 
 // Snapshot is a deep copy of one container's state, for inspection
-// (/mesoscope/v1 extras): it is safe to keep and marshal.
+// (/mesoscope/v1 extras): it is safe to keep and marshal. A completed
+// container (destroyed; see Completed) keeps the state it was removed in,
+// DESTROYING, with its full History, and carries its Termination.
 type Snapshot struct {
 	ContainerID ContainerID     `json:"container_id"`
 	State       State           `json:"state"`
@@ -94,25 +99,62 @@ type Snapshot struct {
 	PID         int             `json:"pid,omitempty"`
 	Recovered   bool            `json:"recovered,omitempty"`
 	Config      ContainerConfig `json:"config"`
+	// Completed is true once the container was destroyed.
+	Completed bool `json:"completed,omitempty"`
+	// Termination is why a completed container ended (what Wait returns);
+	// nil for a live one.
+	Termination *Termination `json:"termination,omitempty"`
 }
 
-// Snapshot returns every container's state, sorted by ID.
+// snapshotLocked copies ct; m.mu is held.
+func (ct *container) snapshotLocked() Snapshot {
+	return Snapshot{
+		ContainerID: ct.id.clone(),
+		State:       ct.state,
+		History:     append(History(nil), ct.history...),
+		Directory:   ct.directory,
+		PID:         ct.pid,
+		Recovered:   ct.recovered,
+		Config:      ct.config.clone(),
+	}
+}
+
+// Snapshot returns every live container's state, sorted by ID.
 func (m *Mesos) Snapshot() []Snapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	ids := m.tab.ids()
 	out := make([]Snapshot, 0, len(ids))
 	for _, id := range ids {
-		ct := m.tab.get(id)
-		out = append(out, Snapshot{
-			ContainerID: ct.id.clone(),
-			State:       ct.state,
-			History:     append(History(nil), ct.history...),
-			Directory:   ct.directory,
-			PID:         ct.pid,
-			Recovered:   ct.recovered,
-			Config:      ct.config.clone(),
-		})
+		out = append(out, m.tab.get(id).snapshotLocked())
+	}
+	return out
+}
+
+// Completed returns the snapshots of the last destroyed containers (at most
+// 1024, the terminations Wait still answers for), oldest destroy first. Each
+// is taken as the container left the table: state DESTROYING, the whole
+// History, Completed set and its Termination. Mesos keeps no such record
+// (only the agent's completed executors); it serves /mesoscope/v1/containers.
+func (m *Mesos) Completed() []Snapshot {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Snapshot, 0, len(m.order))
+	for _, key := range m.order {
+		s, ok := m.finished[key]
+		if !ok {
+			continue
+		}
+		s.ContainerID = s.ContainerID.clone()
+		s.History = append(History(nil), s.History...)
+		s.Config = s.Config.clone()
+		t := *s.Termination
+		if t.Status != nil {
+			st := *t.Status
+			t.Status = &st
+		}
+		s.Termination = &t
+		out = append(out, s)
 	}
 	return out
 }

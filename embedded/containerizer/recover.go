@@ -230,7 +230,11 @@ func (m *Mesos) Recover(ctx context.Context, known []ContainerID) error {
 				}
 			}
 		}
-		m.log.Info("Recovered container", "container", ct.key, "pid", ct.pid, "alive", f.alive, "orphan", f.orphan)
+		// The shim launcher sets alive (the shim's pidfd is open); the
+		// supervisor launcher sets supAlive (the supervisor reported the
+		// task), or alive for a task found running without its supervisor.
+		alive := f.alive || f.supAlive
+		m.log.Info("Recovered container", "container", ct.key, "pid", ct.pid, "alive", alive, "supervised", ct.supervised, "orphan", f.orphan)
 	}
 
 	m.mu.Lock()

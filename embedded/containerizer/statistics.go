@@ -1,11 +1,21 @@
 package containerizer
 
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
 // ResourceStatistics is a container's resource usage snapshot. It models
 // include/mesos/mesos.proto ResourceStatistics with the JSON field names the
 // agent's /monitor/statistics endpoint serves; only the fields the posix and
 // cgroups v2 isolators fill are declared. Unset (zero) optional fields are
 // omitted, as Mesos omits unset protobuf fields; Timestamp is required and
-// always present.
+// always present. cpus_user_time_secs and cpus_system_time_secs are set
+// (present even when 0) whenever a CPU isolator measured the container, as
+// src/usage/usage.cpp usage(pid, mem, cpus) sets both when cpus is true for
+// posix/cpu (isolators/posix.hpp PosixCpuIsolatorProcess::usage) and the
+// cgroups cpuacct subsystem does: HasCPUTimes records that.
 type ResourceStatistics struct {
 	// Timestamp is seconds since the Epoch.
 	Timestamp float64 `json:"timestamp"`
@@ -29,6 +39,59 @@ type ResourceStatistics struct {
 	MemRSSBytes       uint64 `json:"mem_rss_bytes,omitempty"`
 
 	DiskLimitBytes uint64 `json:"disk_limit_bytes,omitempty"`
+
+	// HasCPUTimes is true when a CPU isolator (posix/cpu, cgroups/cpu) set
+	// CPUsUserTimeSecs and CPUsSystemTimeSecs: they are then marshalled even
+	// when 0, like protobuf fields that were set. Unmarshalling sets it when
+	// either key is present.
+	HasCPUTimes bool `json:"-"`
+}
+
+// resourceStatisticsFields is ResourceStatistics without its JSON methods.
+type resourceStatisticsFields ResourceStatistics
+
+// MarshalJSON writes the set fields: the omitempty ones when non-zero, the
+// CPU times also when zero if HasCPUTimes.
+func (s ResourceStatistics) MarshalJSON() ([]byte, error) {
+	if !s.HasCPUTimes {
+		return json.Marshal(resourceStatisticsFields(s))
+	}
+	// The outer fields shadow the embedded omitempty ones of the same name.
+	return json.Marshal(struct {
+		resourceStatisticsFields
+		CPUsUserTimeSecs   float64 `json:"cpus_user_time_secs"`
+		CPUsSystemTimeSecs float64 `json:"cpus_system_time_secs"`
+	}{resourceStatisticsFields(s), s.CPUsUserTimeSecs, s.CPUsSystemTimeSecs})
+}
+
+// UnmarshalJSON reads the fields and sets HasCPUTimes when the payload has
+// cpus_user_time_secs or cpus_system_time_secs.
+func (s *ResourceStatistics) UnmarshalJSON(b []byte) error {
+	var f resourceStatisticsFields
+	if err := json.Unmarshal(b, &f); err != nil {
+		return fmt.Errorf("containerizer: decode resource statistics: %w", err)
+	}
+	var has struct {
+		User   *float64 `json:"cpus_user_time_secs"`
+		System *float64 `json:"cpus_system_time_secs"`
+	}
+	if err := json.Unmarshal(b, &has); err != nil {
+		return fmt.Errorf("containerizer: decode resource statistics: %w", err)
+	}
+	*s = ResourceStatistics(f)
+	s.HasCPUTimes = has.User != nil || has.System != nil
+	return nil
+}
+
+// reportsCPUTimes reports whether the isolator named name measures CPU
+// time: posix/cpu, or the cgroups isolator when it has the cpu controller.
+func reportsCPUTimes(name string) bool {
+	for n := range strings.SplitSeq(name, ",") {
+		if n == "posix/cpu" || n == "cgroups/cpu" {
+			return true
+		}
+	}
+	return false
 }
 
 // merge copies the non-zero fields of o into s, like protobuf MergeFrom in
@@ -51,8 +114,13 @@ func (s *ResourceStatistics) merge(o ResourceStatistics) {
 	}
 	set32(&s.Processes, o.Processes)
 	set32(&s.Threads, o.Threads)
-	set(&s.CPUsUserTimeSecs, o.CPUsUserTimeSecs)
-	set(&s.CPUsSystemTimeSecs, o.CPUsSystemTimeSecs)
+	if o.HasCPUTimes {
+		// A CPU isolator's times are set even when 0.
+		s.CPUsUserTimeSecs, s.CPUsSystemTimeSecs, s.HasCPUTimes = o.CPUsUserTimeSecs, o.CPUsSystemTimeSecs, true
+	} else {
+		set(&s.CPUsUserTimeSecs, o.CPUsUserTimeSecs)
+		set(&s.CPUsSystemTimeSecs, o.CPUsSystemTimeSecs)
+	}
 	set(&s.CPUsLimit, o.CPUsLimit)
 	set(&s.CPUsSoftLimit, o.CPUsSoftLimit)
 	set32(&s.CPUsNrPeriods, o.CPUsNrPeriods)

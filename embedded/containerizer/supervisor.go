@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -243,7 +244,10 @@ func (s *supervisorClient) spawn() error {
 		Files: []uintptr{s.devnull.Fd(), s.devnull.Fd(), logf.Fd(), w.Fd()},
 		Sys:   &syscall.SysProcAttr{Setsid: true, PidFD: &pidfd},
 	}
-	pid, err := syscall.ForkExec(s.argv[0], s.argv, attr)
+	// Two more arguments name it in ps(1): "mesoscope launch-supervisor
+	// <runtime_dir>". The supervisor reads only its environment.
+	argv := append(slices.Clip(s.argv), "launch-supervisor", s.runtimeDir)
+	pid, err := syscall.ForkExec(s.argv[0], argv, attr)
 	w.Close()
 	if err != nil {
 		return fmt.Errorf("supervisor: start %q: %w", s.argv[0], err)

@@ -150,3 +150,62 @@ func TestSupervisorRecoverKillsUnknownTask(t *testing.T) {
 	syscall.Wait4(sup, nil, syscall.WNOHANG, nil)
 	assertGone(t, pid)
 }
+
+// TestOrphanThatLeftTheSessionIsKilled: a process the task starts in a
+// session of its own (setsid), still running when the task ends, is
+// killed and reaped with the container under either launcher; no orphan
+// outlives the task.
+func TestOrphanThatLeftTheSessionIsKilled(t *testing.T) {
+	forLaunchers(t, func(t *testing.T) {
+		m, _ := newTestMesos(t, nil)
+		pidFile := filepath.Join(t.TempDir(), "escapee")
+		script := "setsid sh -c 'echo $$ > " + pidFile + ".tmp && mv " + pidFile + ".tmp " + pidFile + " && exec sleep 777' &" +
+			" while [ ! -s " + pidFile + " ]; do :; done; exit 0"
+		term := launchWait(t, m, NewContainerID("escape"), shell(script))
+		if code, ok := term.Exited(); !ok || code != 0 {
+			t.Errorf("termination = %v, want exit 0", term)
+		}
+		b, err := os.ReadFile(pidFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		escapee, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err := readStat(escapee); err == nil {
+			syscall.Kill(escapee, syscall.SIGKILL)
+			t.Errorf("process %d that left the task's session outlived the task: %+v", escapee, st)
+		}
+	})
+}
+
+// TestCommandWithoutShellIsLookedUp: shell=false with a bare name runs the
+// executable the launch helper would choose: the sandbox's first (a fetched
+// tool), then the task's PATH; a name found nowhere fails the task with
+// the exec error in its stderr.
+func TestCommandWithoutShellIsLookedUp(t *testing.T) {
+	forLaunchers(t, func(t *testing.T) {
+		m, _ := newTestMesos(t, nil)
+		term := launchWait(t, m, NewContainerID("path"),
+			ContainerConfig{CommandInfo: CommandInfo{Value: "sh", Arguments: []string{"sh", "-c", "exit 6"}}})
+		if code, ok := term.Exited(); !ok || code != 6 {
+			t.Errorf("sh from PATH: termination = %v, want exit 6", term)
+		}
+
+		tool := filepath.Join(t.TempDir(), "tool")
+		if err := os.WriteFile(tool, []byte("#!/bin/sh\nexit 7\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cfg := ContainerConfig{CommandInfo: CommandInfo{Value: "tool", URIs: []URI{{Value: tool, Executable: true}}}}
+		if term := launchWait(t, m, NewContainerID("fetched"), cfg); term.String() != "exited with status 7" {
+			t.Errorf("fetched tool: termination = %v, want exited with status 7", term)
+		}
+
+		id := NewContainerID("missing")
+		term = launchWait(t, m, id, ContainerConfig{CommandInfo: CommandInfo{Value: "no-such-command-xyz"}})
+		if code, ok := term.Exited(); !ok || code == 0 {
+			t.Errorf("missing command: termination = %v, want a failure", term)
+		}
+	})
+}

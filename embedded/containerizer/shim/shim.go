@@ -159,7 +159,7 @@ func Run(spec string, stderr io.Writer) int {
 	if info.UID != nil && info.GID != nil {
 		attr.Sys.Credential = &syscall.Credential{Uid: *info.UID, Gid: *info.GID, Groups: info.Groups}
 	}
-	child, err := syscall.ForkExec(info.Path, info.Argv, attr)
+	child, err := syscall.ForkExec(ResolvePath(info.Path, info.Dir, info.Env), info.Argv, attr)
 	if err != nil {
 		say(stderr, "Failed to execute '"+info.Path+"': "+err.Error())
 		writeStatus(exitStatus(1))

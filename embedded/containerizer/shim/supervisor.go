@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -47,9 +48,12 @@ type supTask struct {
 	pid        int
 	start      uint64
 	statusPath string
-	exited     bool
-	status     int32
-	orphans    map[int]bool // killed orphans of its session not reaped yet
+	// sandbox is the task's MESOS_SANDBOX, which its descendants inherit:
+	// how an orphan that left the task's session is traced back to it.
+	sandbox string
+	exited  bool
+	status  int32
+	orphans map[int]bool // killed orphans of the task not reaped yet
 }
 
 // supConn is an agent connection.
@@ -75,9 +79,13 @@ type supervisor struct {
 	devnull  int
 	tasks    map[int]*supTask
 	cleaning []*supTask
-	conns    map[*supConn]bool
-	hadConn  bool
-	events   chan supEvent
+	// strays are killed orphans that could be traced to no task, until
+	// reaped: no Exited goes out before they are gone, since they may be
+	// the exiting task's (one caught mid-exec, its environment unreadable).
+	strays  map[int]bool
+	conns   map[*supConn]bool
+	hadConn bool
+	events  chan supEvent
 }
 
 // RunSupervisor is the supervisor's main; it returns the process exit code.
@@ -346,7 +354,7 @@ func (s *supervisor) launch(msg Message, fds []int) Message {
 		attr.Sys.UseCgroupFD = true
 		attr.Sys.CgroupFD = fds[2]
 	}
-	pid, err := syscall.ForkExec(info.Path, info.Argv, attr)
+	pid, err := syscall.ForkExec(ResolvePath(info.Path, info.Dir, info.Env), info.Argv, attr)
 	if err != nil {
 		line := "Failed to execute '" + info.Path + "': " + err.Error() + "\n"
 		syscall.Write(fds[1], []byte(line))
@@ -354,7 +362,7 @@ func (s *supervisor) launch(msg Message, fds []int) Message {
 		reply.Err = line[:len(line)-1]
 		return reply
 	}
-	t := &supTask{key: msg.Key, pid: pid, start: startTime(pid), statusPath: info.StatusPath}
+	t := &supTask{key: msg.Key, pid: pid, start: startTime(pid), statusPath: info.StatusPath, sandbox: sandboxOf(info.Env)}
 	s.tasks[pid] = t
 	reply.PID, reply.StartTime = pid, t.start
 	return reply
@@ -386,24 +394,30 @@ func (s *supervisor) reap() {
 		for _, t := range s.cleaning {
 			delete(t.orphans, pid)
 		}
+		delete(s.strays, pid)
 		t := s.tasks[pid]
-		if t == nil || t.exited || !(ws.Exited() || ws.Signaled()) {
+		if t == nil {
+			// An orphan ended: its own children, if any, are orphans now.
+			s.sweep()
+			continue
+		}
+		if t.exited || !(ws.Exited() || ws.Signaled()) {
 			continue
 		}
 		t.exited, t.status = true, int32(ws)
 		writeStatusFile(t.statusPath, t.status)
 		syscall.Kill(-pid, syscall.SIGKILL)
-		s.killOrphans(t)
+		s.sweep()
 		s.cleaning = append(s.cleaning, t)
 	}
 	kept := s.cleaning[:0]
 	for _, t := range s.cleaning {
 		if len(t.orphans) == 0 && syscall.Kill(-t.pid, 0) == syscall.ESRCH {
-			// The group is gone; orphans of the session in other groups
-			// may have appeared since the last look.
-			s.killOrphans(t)
+			// The group is gone; orphans of the task in other groups or
+			// sessions may have appeared since the last look.
+			s.sweep()
 		}
-		if len(t.orphans) != 0 || syscall.Kill(-t.pid, 0) != syscall.ESRCH {
+		if len(t.orphans) != 0 || len(s.strays) != 0 || syscall.Kill(-t.pid, 0) != syscall.ESRCH {
 			kept = append(kept, t)
 			continue
 		}
@@ -419,27 +433,75 @@ func (s *supervisor) reap() {
 	s.cleaning = kept
 }
 
-// killOrphans SIGKILLs the supervisor's children (orphans re-parented to it,
-// the subreaper) that belong to t's session, with their descendants, and
-// remembers them until they are reaped.
-func (s *supervisor) killOrphans(t *supTask) {
+// sweep SIGKILLs, with their descendants, the supervisor's children that
+// are not tasks (orphans re-parented to it, the subreaper) unless they
+// belong to a task still running, and remembers them in their task until
+// they are reaped. An orphan belongs to the task whose session it is in,
+// or, once it has left that session (setsid), to the task whose
+// MESOS_SANDBOX its environment names; an orphan that can be traced to no
+// task is killed too: it was left behind by a task that has ended (every
+// orphan of a running task's tree in its session is found by the first
+// rule; one that left the session and cleared its environment is the
+// only kind this can take for a stray and kill early).
+func (s *supervisor) sweep() {
 	for _, pid := range s.children() {
 		if s.tasks[pid] != nil {
 			continue
 		}
-		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil {
-			continue
-		}
-		if _, sid, err := parseStatIDs(b); err != nil || sid != t.pid {
+		owner := s.ownerOf(pid)
+		if owner != nil && !owner.exited {
 			continue
 		}
 		killTree(pid)
-		if t.orphans == nil {
-			t.orphans = map[int]bool{}
+		switch {
+		case owner != nil:
+			if owner.orphans == nil {
+				owner.orphans = map[int]bool{}
+			}
+			owner.orphans[pid] = true
+		default:
+			if s.strays == nil {
+				s.strays = map[int]bool{}
+			}
+			s.strays[pid] = true
 		}
-		t.orphans[pid] = true
 	}
+}
+
+// ownerOf finds the task an orphan comes from, or nil.
+func (s *supervisor) ownerOf(pid int) *supTask {
+	proc := "/proc/" + strconv.Itoa(pid)
+	if b, err := os.ReadFile(proc + "/stat"); err == nil {
+		if _, sid, err := parseStatIDs(b); err == nil {
+			if t := s.tasks[sid]; t != nil {
+				return t
+			}
+		}
+	}
+	env, err := os.ReadFile(proc + "/environ")
+	if err != nil {
+		return nil
+	}
+	sandbox := sandboxOf(strings.Split(string(env), "\x00"))
+	if sandbox == "" {
+		return nil
+	}
+	for _, t := range s.tasks {
+		if t.sandbox == sandbox {
+			return t
+		}
+	}
+	return nil
+}
+
+// sandboxOf returns the value of MESOS_SANDBOX in an environment.
+func sandboxOf(env []string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "MESOS_SANDBOX="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // children lists the supervisor's children from /proc/self/task/*/
