@@ -252,20 +252,10 @@ func (m *Mesos) launchSteps(ctx context.Context, ct *container) error {
 		}
 	}
 
-	// fetch()
-	if err := m.advance(ct, Isolating, Fetching); err != nil {
+	if err := m.fetch(ctx, ct, usr, stderr); err != nil {
 		return err
 	}
-	if err := m.fetcher.Fetch(ctx, id, cfg.CommandInfo, ct.directory, usr, stderr); err != nil {
-		return err
-	}
-
 	// exec(): release the shim and enter RUNNING.
-	m.mu.Lock()
-	if ct.state != Fetching {
-		m.mu.Unlock()
-		return errors.New("container is being destroyed during fetching")
-	}
 	_, werr := ct.pipe.Write([]byte{0})
 	ct.pipe.Close()
 	ct.pipe = nil
@@ -414,4 +404,22 @@ func mkdir(dir string, perm os.FileMode) error {
 		return nil
 	}
 	return err
+}
+
+// fetch is fetch(): FETCHING, then the fetcher. It then checks, under
+// m.mu, that no destroy began meanwhile, and returns nil with m.mu still
+// held, so that exec() starts under it.
+func (m *Mesos) fetch(ctx context.Context, ct *container, usr string, stderr *os.File) error {
+	if err := m.advance(ct, Isolating, Fetching); err != nil {
+		return err
+	}
+	if err := m.fetcher.Fetch(ctx, ct.id, ct.config.CommandInfo, ct.directory, usr, stderr); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	if ct.state != Fetching {
+		m.mu.Unlock()
+		return errors.New("container is being destroyed during fetching")
+	}
+	return nil
 }

@@ -36,20 +36,10 @@ func (m *Mesos) launchSupervised(ctx context.Context, ct *container, info launch
 		iso.Watch(id, m.limited(ct))
 	}
 
-	// fetch()
-	if err := m.advance(ct, Isolating, Fetching); err != nil {
+	if err := m.fetch(ctx, ct, usr, stderr); err != nil {
 		return err
 	}
-	if err := m.fetcher.Fetch(ctx, id, cfg.CommandInfo, ct.directory, usr, stderr); err != nil {
-		return err
-	}
-
 	// exec(): the supervisor forks the task now.
-	m.mu.Lock()
-	if ct.state != Fetching {
-		m.mu.Unlock()
-		return errors.New("container is being destroyed during fetching")
-	}
 	m.mu.Unlock()
 	fds := []int{int(stdout.Fd()), int(stderr.Fd())}
 	var cgroupIso Isolator
