@@ -221,21 +221,8 @@ func (m *Mesos) launchSteps(ctx context.Context, ct *container) error {
 		m.markExited(ct)
 		return err
 	}
-	if cfg.FrameworkID != "" {
-		p := m.lay.forkedPidPath(cfg.FrameworkID, cfg.ExecutorID, id)
-		if err := checkpoint(p, []byte(fmt.Sprint(f.pid))); err != nil {
-			return fmt.Errorf("could not checkpoint container's pid: %w", err)
-		}
-	}
-	// Written before the pid (which is atomic): recovery ignores a pid
-	// whose start time is missing or torn.
-	if err := os.WriteFile(filepath.Join(runtime, startTimeFile), []byte(fmt.Sprint(f.startTime)), 0o644); err != nil {
-		return fmt.Errorf("failed to checkpoint the container pid start time: %w", err)
-	}
-	// Plain write, as for the config: a torn pid means an orphan, and the
-	// shim of an agent that crashed here dies of its closed go pipe.
-	if err := os.WriteFile(filepath.Join(runtime, pidFile), []byte(fmt.Sprint(f.pid)), 0o644); err != nil {
-		return fmt.Errorf("failed to checkpoint the container pid: %w", err)
+	if err := m.checkpointPID(ct, runtime, f.pid, f.startTime); err != nil {
+		return err
 	}
 
 	// isolate()
@@ -420,6 +407,30 @@ func (m *Mesos) fetch(ctx context.Context, ct *container, usr string, stderr *os
 	if ct.state != Fetching {
 		m.mu.Unlock()
 		return errors.New("container is being destroyed during fetching")
+	}
+	return nil
+}
+
+// checkpointPID records the pid of the container's first process (the
+// shim's, or the task's under the supervisor): forked.pid for an
+// executor's container, then pid.start_time, then pid.
+func (m *Mesos) checkpointPID(ct *container, runtime string, pid int, startTime uint64) error {
+	cfg := &ct.config
+	if cfg.FrameworkID != "" {
+		p := m.lay.forkedPidPath(cfg.FrameworkID, cfg.ExecutorID, ct.id)
+		if err := checkpoint(p, []byte(fmt.Sprint(pid))); err != nil {
+			return fmt.Errorf("could not checkpoint container's pid: %w", err)
+		}
+	}
+	// Written before the pid (which is atomic): recovery ignores a pid
+	// whose start time is missing or torn.
+	if err := os.WriteFile(filepath.Join(runtime, startTimeFile), []byte(fmt.Sprint(startTime)), 0o644); err != nil {
+		return fmt.Errorf("failed to checkpoint the container pid start time: %w", err)
+	}
+	// Plain write, as for the config: a torn pid means an orphan, and the
+	// shim of an agent that crashed here dies of its closed go pipe.
+	if err := os.WriteFile(filepath.Join(runtime, pidFile), []byte(fmt.Sprint(pid)), 0o644); err != nil {
+		return fmt.Errorf("failed to checkpoint the container pid: %w", err)
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ import (
 // isolator is active), checkpoints the task's pid, gives it to the
 // isolators and enters RUNNING.
 func (m *Mesos) launchSupervised(ctx context.Context, ct *container, info launchInfo, usr string, stdout, stderr *os.File) error {
-	id, cfg := ct.id, &ct.config
+	id := ct.id
 	runtime := m.lay.runtimePath(id)
 	if err := os.WriteFile(filepath.Join(runtime, supervisedFile), nil, 0o644); err != nil {
 		return fmt.Errorf("failed to checkpoint the supervised marker: %w", err)
@@ -93,17 +93,8 @@ func (m *Mesos) launchSupervised(ctx context.Context, ct *container, info launch
 	// a task that exits at once must not fail its own launch.
 	defer m.sup.watchExit(ct.key, reply.PID, m.onSupervisedExit(ct))
 
-	if cfg.FrameworkID != "" {
-		p := m.lay.forkedPidPath(cfg.FrameworkID, cfg.ExecutorID, id)
-		if err := checkpoint(p, []byte(fmt.Sprint(reply.PID))); err != nil {
-			return fmt.Errorf("could not checkpoint container's pid: %w", err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(runtime, startTimeFile), []byte(fmt.Sprint(reply.StartTime)), 0o644); err != nil {
-		return fmt.Errorf("failed to checkpoint the container pid start time: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(runtime, pidFile), []byte(fmt.Sprint(reply.PID)), 0o644); err != nil {
-		return fmt.Errorf("failed to checkpoint the container pid: %w", err)
+	if err := m.checkpointPID(ct, runtime, reply.PID, reply.StartTime); err != nil {
+		return err
 	}
 	for _, iso := range m.isolators {
 		if (id.HasParent() && !iso.SupportsNesting()) || iso == cgroupIso {
